@@ -1,0 +1,59 @@
+//! Resource limits (`getrlimit`/`prlimit64`) and usage (`wait4`, `getrusage`).
+
+use crate::bytes::abi_struct;
+use crate::time::Timeval;
+
+abi_struct! {
+    /// `struct rlimit` (and `rlimit64`, identical on x86_64), 16 bytes.
+    pub struct Rlimit (16) {
+        pub rlim_cur: u64,
+        pub rlim_max: u64,
+    }
+}
+
+abi_struct! {
+    /// `struct rusage`, 144 bytes.
+    pub struct Rusage (144) {
+        pub ru_utime: Timeval,
+        pub ru_stime: Timeval,
+        pub ru_maxrss: i64,
+        pub ru_ixrss: i64,
+        pub ru_idrss: i64,
+        pub ru_isrss: i64,
+        pub ru_minflt: i64,
+        pub ru_majflt: i64,
+        pub ru_nswap: i64,
+        pub ru_inblock: i64,
+        pub ru_oublock: i64,
+        pub ru_msgsnd: i64,
+        pub ru_msgrcv: i64,
+        pub ru_nsignals: i64,
+        pub ru_nvcsw: i64,
+        pub ru_nivcsw: i64,
+    }
+}
+
+pub const RLIM_INFINITY: u64 = u64::MAX;
+
+pub const RLIMIT_CPU: u32 = 0;
+pub const RLIMIT_FSIZE: u32 = 1;
+pub const RLIMIT_DATA: u32 = 2;
+pub const RLIMIT_STACK: u32 = 3;
+pub const RLIMIT_CORE: u32 = 4;
+pub const RLIMIT_RSS: u32 = 5;
+pub const RLIMIT_NPROC: u32 = 6;
+pub const RLIMIT_NOFILE: u32 = 7;
+pub const RLIMIT_MEMLOCK: u32 = 8;
+pub const RLIMIT_AS: u32 = 9;
+pub const RLIMIT_LOCKS: u32 = 10;
+pub const RLIMIT_SIGPENDING: u32 = 11;
+pub const RLIMIT_MSGQUEUE: u32 = 12;
+pub const RLIMIT_NICE: u32 = 13;
+pub const RLIMIT_RTPRIO: u32 = 14;
+pub const RLIMIT_RTTIME: u32 = 15;
+/// Number of limits; valid resources are `0..RLIM_NLIMITS`.
+pub const RLIM_NLIMITS: u32 = 16;
+
+pub const RUSAGE_SELF: i32 = 0;
+pub const RUSAGE_CHILDREN: i32 = -1;
+pub const RUSAGE_THREAD: i32 = 1;
