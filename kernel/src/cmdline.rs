@@ -1,0 +1,47 @@
+//! The kernel command line: `init=`, `loglevel=`, `fork=`, `runtests=` and
+//! the words after them that become init's arguments (after `--`).
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// Parsed command line.
+#[derive(Debug, Default, Clone)]
+pub struct Cmdline {
+    /// Program to run as init (`init=`).
+    pub init: Option<String>,
+    /// Extra arguments for init (words after `--`).
+    pub init_args: Vec<String>,
+    /// Console log level (`loglevel=`).
+    pub loglevel: Option<u8>,
+    /// Fork strategy for the next issue (`fork=`), stored as given.
+    pub fork: Option<String>,
+    /// Test manifest to run (`runtests=`).
+    pub runtests: Option<String>,
+    /// `probe`: print a marker and power off (the KVM probe).
+    pub probe: bool,
+    /// Words the kernel did not recognise (passed to init's environment
+    /// as Linux does with `name=value` words).
+    pub unknown: Vec<String>,
+}
+
+impl Cmdline {
+    /// Parses a space-separated command line.
+    pub fn parse(s: &str) -> Self {
+        let mut c = Cmdline::default();
+        let mut words = s.split_ascii_whitespace();
+        for w in words.by_ref() {
+            if w == "--" {
+                break;
+            }
+            match w.split_once('=') {
+                Some(("init", v)) => c.init = Some(v.to_string()),
+                Some(("loglevel", v)) => c.loglevel = v.parse().ok(),
+                Some(("fork", v)) => c.fork = Some(v.to_string()),
+                Some(("runtests", v)) => c.runtests = Some(v.to_string()),
+                None if w == "probe" => c.probe = true,
+                _ => c.unknown.push(w.to_string()),
+            }
+        }
+        c.init_args = words.map(|w| w.to_string()).collect();
+        c
+    }
+}

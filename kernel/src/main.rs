@@ -1,0 +1,124 @@
+//! A Linux-ABI x86_64 kernel: boots through PVH (QEMU `-kernel`) or
+//! Limine, runs static musl and Rust-std programs from an initramfs.
+//!
+//! Layering: `arch` and `mm` know nothing of processes or system calls;
+//! `proc` and `fs` use them; `syscall` calls into `proc`, `fs` and `mm`,
+//! never the reverse.
+#![no_std]
+#![no_main]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+
+#[path = "arch/x86_64/mod.rs"]
+pub mod arch;
+pub mod boot;
+pub mod cmdline;
+pub mod fs;
+pub mod log;
+pub mod mm;
+pub mod proc;
+pub mod random;
+pub mod runner;
+pub mod shell;
+pub mod syscall;
+pub mod time;
+
+use boot::BootInfo;
+use spin::Once;
+
+static FEATURES: Once<arch::cpu::Features> = Once::new();
+static CMDLINE: Once<cmdline::Cmdline> = Once::new();
+
+/// CPU features found at boot.
+pub fn cpu_features() -> arch::cpu::Features {
+    *FEATURES.get().expect("arch::init ran")
+}
+
+/// The parsed kernel command line.
+pub fn cmdline() -> &'static cmdline::Cmdline {
+    CMDLINE.get().expect("command line parsed")
+}
+
+/// Common kernel entry once a boot entry has filled [`BootInfo`].
+pub fn kernel_main(info: BootInfo) -> ! {
+    FEATURES.call_once(arch::init);
+    time::init();
+    let (ks, _, _, ke) = mm::layout::kernel_sections();
+    let kphys = (info.kernel_phys_base, info.kernel_phys_base + (ke - ks));
+    let ram_top = info
+        .memory
+        .iter()
+        .filter(|r| r.usable)
+        .map(|r| r.start + r.len)
+        .max()
+        .unwrap_or(0);
+    mm::frame::init(&info, kphys);
+    arch::paging::init(info.hhdm_offset, ram_top, info.kernel_phys_base);
+    mm::heap::init(info.hhdm_offset);
+    mm::user::init(ram_top, arch::paging::kernel_root());
+
+    let cmd = CMDLINE.call_once(|| cmdline::Cmdline::parse(&info.cmdline));
+    if let Some(l) = cmd.loglevel {
+        log::set_level(l);
+    }
+    if cmd.probe {
+        kprintln!("KERNEL-PROBE-OK");
+        arch::qemu::exit(arch::qemu::EXIT_SUCCESS);
+    }
+    let f = cpu_features();
+    info!("booted via {}; command line: {}", info.loader, info.cmdline);
+    info!(
+        "memory: {} MiB free, heap {} KiB; SMEP {} SMAP {}",
+        (mm::frame::free_count() * 4096) >> 20,
+        mm::heap::stats().1 >> 10,
+        f.smep,
+        f.smap
+    );
+    if let Some(fork) = &cmd.fork {
+        info!("fork strategy requested: {fork} (used from issue 4 on)");
+    }
+
+    fs::initramfs::populate_dev();
+    match info.initramfs {
+        Some((phys, len)) => {
+            let ptr = arch::paging::phys_to_virt(phys);
+            // SAFETY: the loader placed the initramfs at [phys, phys+len),
+            // which the frame allocator reserved and the direct map covers;
+            // nothing writes it.
+            let data = unsafe { core::slice::from_raw_parts(ptr, len as usize) };
+            let n = fs::initramfs::unpack(data);
+            info!("initramfs: {n} entries from {len} bytes");
+        }
+        None => warn!("no initramfs"),
+    }
+
+    proc::sched::init();
+    arch::start_timer(time::HZ as u32);
+
+    if let Some(manifest) = &cmd.runtests {
+        runner::run_manifest(manifest);
+    }
+    if let Some(init) = &cmd.init {
+        let code = runner::run_init(init, &cmd.init_args);
+        arch::qemu::exit(code);
+    }
+    shell::run()
+}
+
+/// Stops the kernel before the full panic machinery is up.
+pub fn kpanic_early(msg: &str) -> ! {
+    kprintln!("kernel panic (early): {msg}");
+    arch::qemu::exit(arch::qemu::EXIT_FAILURE)
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    x86_64::instructions::interrupts::disable();
+    kprintln!("\nKERNEL PANIC: {info}");
+    let rbp: u64;
+    // SAFETY: reads the frame pointer register; no memory is touched.
+    unsafe { core::arch::asm!("mov {}, rbp", out(reg) rbp, options(nomem, nostack)) };
+    arch::backtrace::print(0, rbp);
+    arch::qemu::exit(arch::qemu::EXIT_FAILURE)
+}

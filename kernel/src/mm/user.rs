@@ -1,0 +1,69 @@
+//! Glue to the `vm` crate: physical memory through the direct map, frames
+//! from the kernel's bitmap allocator, one global [`vm::Mm`] context, and
+//! execution of the TLB-flush tokens the crate returns.
+use super::frame;
+use crate::arch::paging;
+use spin::Mutex;
+use vm::{Config, Mm, PhysMem, TlbFlush};
+use x86_64::structures::paging::{FrameAllocator, FrameDeallocator, PhysFrame, Size4KiB};
+use x86_64::PhysAddr;
+
+/// Physical memory through the kernel's direct map.
+#[derive(Debug)]
+pub struct DirectMap;
+
+// SAFETY: the direct map covers all RAM with 4 KiB-aligned, writable
+// mappings for as long as the kernel runs, and frames handed to `vm` by
+// `KernelFrames` are owned by `vm` alone (no Rust reference aliases them).
+unsafe impl PhysMem for DirectMap {
+    fn frame_ptr(&self, frame: PhysFrame) -> *mut u8 {
+        paging::phys_to_virt(frame.start_address().as_u64())
+    }
+}
+
+/// Frames from [`frame::alloc`].
+#[derive(Debug)]
+pub struct KernelFrames;
+
+// SAFETY: `frame::alloc` never hands out a frame twice before it is freed.
+unsafe impl FrameAllocator<Size4KiB> for KernelFrames {
+    fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        frame::alloc().map(|a| PhysFrame::containing_address(PhysAddr::new(a)))
+    }
+}
+
+impl FrameDeallocator<Size4KiB> for KernelFrames {
+    unsafe fn deallocate_frame(&mut self, frame: PhysFrame<Size4KiB>) {
+        frame::free(frame.start_address().as_u64());
+    }
+}
+
+/// The kernel's memory context.
+pub type KernelMm = Mm<DirectMap, KernelFrames>;
+
+static MM: Mutex<Option<KernelMm>> = Mutex::new(None);
+
+/// Creates the context; user spaces copy the kernel half of `kernel_root`.
+pub fn init(ram_top: u64, kernel_root: u64) {
+    let mut mm = Mm::new(DirectMap, KernelFrames, ram_top, Config { use_nx: true });
+    mm.set_kernel_template(PhysFrame::containing_address(PhysAddr::new(kernel_root)));
+    *MM.lock() = Some(mm);
+}
+
+/// Runs `f` with the memory context locked.
+pub fn with_mm<R>(f: impl FnOnce(&mut KernelMm) -> R) -> R {
+    let mut guard = MM.lock();
+    f(guard.as_mut().expect("mm::user::init not called"))
+}
+
+/// Executes a flush token for the space whose root is `root`: invlpg per
+/// page (or a CR3 reload) when that space is loaded, nothing otherwise
+/// (its stale entries were dropped when CR3 last changed).
+pub fn flush(token: TlbFlush, root: PhysFrame) {
+    let (current, _) = x86_64::registers::control::Cr3::read();
+    if current == root {
+        token.execute(|va| paging::flush_page(va.as_u64()), paging::flush_all);
+    } else {
+        token.ignore();
+    }
+}

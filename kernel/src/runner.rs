@@ -1,0 +1,135 @@
+//! Runs programs on the kernel's behalf: `init=` (the kernel exits QEMU
+//! with its status) and the test manifest (`runtests=`), which lists one
+//! test per line as `<expect> <path> [args...]` with `<expect>` either
+//! `exit=N` or `signal=NAME`; `#` starts a comment.
+use crate::arch::qemu;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use linux_abi::signal::{signal_from_name, signal_name};
+
+/// The environment every program the kernel starts gets.
+pub fn default_env() -> Vec<String> {
+    let mut env: Vec<String> = ["HOME=/", "PATH=/bin:/sbin:/usr/bin:/tests", "TERM=vt100"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for w in &crate::cmdline().unknown {
+        if w.contains('=') {
+            env.push(w.clone());
+        }
+    }
+    env
+}
+
+/// Describes a wait status.
+pub fn describe(status: i32) -> String {
+    if status & 0x7f == 0 {
+        alloc::format!("exit {}", (status >> 8) & 0xff)
+    } else {
+        let sig = (status & 0x7f) as u32;
+        alloc::format!("signal {}", signal_name(sig).unwrap_or("?"))
+    }
+}
+
+/// Runs `path args` and returns its wait status, or the errno of a failed
+/// start.
+pub fn run_program(path: &str, args: &[String]) -> Result<i32, linux_abi::Errno> {
+    let mut argv = alloc::vec![path.to_string()];
+    argv.extend(args.iter().cloned());
+    let p = crate::proc::spawn(path, &argv, &default_env())?;
+    Ok(crate::proc::wait(&p))
+}
+
+/// Runs init and returns the isa-debug-exit code for its status: the exit
+/// code itself for a normal exit, 128 + signal for a death by signal. The
+/// status also goes to the console on a line of its own for scripts.
+pub fn run_init(path: &str, args: &[String]) -> u32 {
+    match run_program(path, args) {
+        Ok(status) => {
+            let code = if status & 0x7f == 0 {
+                (status >> 8) & 0xff
+            } else {
+                128 + (status & 0x7f)
+            };
+            crate::kprintln!(
+                "\n[kernel: init {path} ended: {}; exit code {code}]",
+                describe(status)
+            );
+            code as u32
+        }
+        Err(e) => {
+            crate::kprintln!("\n[kernel: cannot start init {path}: {e}; exit code 127]");
+            127
+        }
+    }
+}
+
+/// Runs every test of the manifest at `path`, prints `ok`/`FAIL` lines and
+/// the summary, then exits QEMU (success only if all passed).
+pub fn run_manifest(path: &str) -> ! {
+    let text = match crate::fs::read_file("/", path) {
+        Ok(t) => t,
+        Err(e) => {
+            crate::kprintln!("FAIL manifest {path}: {e}");
+            crate::kprintln!("0 passed, 1 failed");
+            qemu::exit(qemu::EXIT_FAILURE);
+        }
+    };
+    let text = String::from_utf8_lossy(&text).into_owned();
+    let (mut passed, mut failed) = (0, 0);
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let mut words = line.split_ascii_whitespace();
+        let (Some(expect), Some(prog)) = (words.next(), words.next()) else {
+            crate::kprintln!("FAIL bad manifest line: {line}");
+            failed += 1;
+            continue;
+        };
+        let args: Vec<String> = words.map(|w| w.to_string()).collect();
+        let want = match expect.split_once('=') {
+            Some(("exit", n)) => n.parse::<i32>().ok().map(|c| (c & 0xff) << 8),
+            Some(("signal", s)) => signal_from_name(s).map(|s| s as i32),
+            _ => None,
+        };
+        let Some(want) = want else {
+            crate::kprintln!("FAIL {prog}: bad expectation '{expect}'");
+            failed += 1;
+            continue;
+        };
+        let name = if args.is_empty() {
+            prog.to_string()
+        } else {
+            alloc::format!("{prog} {}", args.join(" "))
+        };
+        let free_before = crate::mm::frame::free_count();
+        match run_program(prog, &args) {
+            Ok(got) if got == want => {
+                let leaked = free_before.saturating_sub(crate::mm::frame::free_count());
+                crate::info!("{name}: {leaked} frames not returned");
+                crate::kprintln!("ok {name}");
+                passed += 1;
+            }
+            Ok(got) => {
+                crate::kprintln!(
+                    "FAIL {name}: got {}, expected {}",
+                    describe(got),
+                    describe(want)
+                );
+                failed += 1;
+            }
+            Err(e) => {
+                crate::kprintln!("FAIL {name}: cannot start: {e}");
+                failed += 1;
+            }
+        }
+    }
+    crate::kprintln!("{passed} passed, {failed} failed");
+    qemu::exit(if failed == 0 {
+        qemu::EXIT_SUCCESS
+    } else {
+        qemu::EXIT_FAILURE
+    })
+}

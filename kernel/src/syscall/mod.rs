@@ -1,0 +1,132 @@
+//! The Linux x86_64 system-call table. Handlers take the raw argument
+//! registers and return a value or an errno; unknown numbers get ENOSYS and
+//! are logged once each.
+mod fs;
+mod mem;
+mod misc;
+pub mod uaccess;
+
+use crate::arch::trapframe::TrapFrame;
+use core::sync::atomic::{AtomicU64, Ordering};
+use linux_abi::{nr, syscall_name, Errno};
+
+/// A handler's result: the value for `rax`, or an errno.
+pub type SysResult = Result<u64, Errno>;
+
+/// Bitmap of syscall numbers already reported as unknown.
+static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+
+/// Called by the SYSCALL entry with the user's registers.
+pub extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
+    let n = frame.rax;
+    let a = [
+        frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9,
+    ];
+    let result = dispatch(n, a, frame);
+    frame.rax = match result {
+        Ok(v) => v,
+        Err(e) => e.as_syscall_return() as u64,
+    };
+    crate::proc::sched::return_to_user_checks();
+}
+
+fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
+    let Ok(n) = usize::try_from(n) else {
+        return unknown(n);
+    };
+    match n {
+        nr::READ => fs::read(a[0], a[1], a[2]),
+        nr::WRITE => fs::write(a[0], a[1], a[2]),
+        nr::OPEN => fs::openat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], a[2]),
+        nr::CLOSE => fs::close(a[0]),
+        nr::STAT => fs::newfstatat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], 0),
+        nr::FSTAT => fs::fstat(a[0], a[1]),
+        nr::LSTAT => fs::newfstatat(
+            linux_abi::fcntl::AT_FDCWD as u64,
+            a[0],
+            a[1],
+            u64::from(linux_abi::fcntl::AT_SYMLINK_NOFOLLOW),
+        ),
+        nr::POLL => fs::poll(a[0], a[1], a[2]),
+        nr::LSEEK => fs::lseek(a[0], a[1], a[2]),
+        nr::MMAP => mem::mmap(a[0], a[1], a[2], a[3], a[4], a[5]),
+        nr::MPROTECT => mem::mprotect(a[0], a[1], a[2]),
+        nr::MUNMAP => mem::munmap(a[0], a[1]),
+        nr::BRK => mem::brk(a[0]),
+        nr::RT_SIGACTION => misc::rt_sigaction(a[0], a[1], a[2], a[3]),
+        nr::RT_SIGPROCMASK => misc::rt_sigprocmask(a[0], a[1], a[2], a[3]),
+        nr::IOCTL => fs::ioctl(a[0], a[1], a[2]),
+        nr::PREAD64 => fs::pread(a[0], a[1], a[2], a[3]),
+        nr::READV => fs::readv(a[0], a[1], a[2]),
+        nr::WRITEV => fs::writev(a[0], a[1], a[2]),
+        nr::ACCESS => fs::faccessat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1]),
+        nr::PIPE => fs::pipe2(a[0], 0),
+        nr::SCHED_YIELD => {
+            crate::proc::sched::schedule();
+            Ok(0)
+        }
+        nr::MADVISE => mem::madvise(a[0], a[1], a[2]),
+        nr::DUP => fs::dup(a[0]),
+        nr::DUP2 => fs::dup2(a[0], a[1]),
+        nr::NANOSLEEP => misc::nanosleep(a[0], a[1]),
+        nr::GETPID => misc::getpid(),
+        nr::EXIT => misc::exit(a[0]),
+        nr::UNAME => misc::uname(a[0]),
+        nr::FCNTL => fs::fcntl(a[0], a[1], a[2]),
+        nr::GETCWD => fs::getcwd(a[0], a[1]),
+        nr::CHDIR => fs::chdir(a[0]),
+        nr::MKDIR => fs::mkdirat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1]),
+        nr::RMDIR => fs::unlinkat(
+            linux_abi::fcntl::AT_FDCWD as u64,
+            a[0],
+            u64::from(linux_abi::fcntl::AT_REMOVEDIR),
+        ),
+        nr::UNLINK => fs::unlinkat(linux_abi::fcntl::AT_FDCWD as u64, a[0], 0),
+        nr::READLINK => fs::readlinkat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], a[2]),
+        nr::GETTIMEOFDAY => misc::gettimeofday(a[0], a[1]),
+        nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
+        nr::GETPPID => misc::getppid(),
+        nr::SIGALTSTACK => misc::sigaltstack(a[0], a[1]),
+        nr::ARCH_PRCTL => misc::arch_prctl(a[0], a[1]),
+        nr::GETTID => Ok(u64::from(crate::proc::sched::current().tid)),
+        nr::SET_TID_ADDRESS => misc::set_tid_address(a[0]),
+        nr::GETDENTS64 => fs::getdents64(a[0], a[1], a[2]),
+        nr::CLOCK_GETTIME => misc::clock_gettime(a[0], a[1]),
+        nr::CLOCK_GETRES => misc::clock_getres(a[0], a[1]),
+        nr::CLOCK_NANOSLEEP => misc::clock_nanosleep(a[0], a[1], a[2], a[3]),
+        nr::EXIT_GROUP => misc::exit(a[0]),
+        nr::OPENAT => fs::openat(a[0], a[1], a[2], a[3]),
+        nr::MKDIRAT => fs::mkdirat(a[0], a[1], a[2]),
+        nr::NEWFSTATAT => fs::newfstatat(a[0], a[1], a[2], a[3]),
+        nr::UNLINKAT => fs::unlinkat(a[0], a[1], a[2]),
+        nr::READLINKAT => fs::readlinkat(a[0], a[1], a[2], a[3]),
+        nr::FACCESSAT | nr::FACCESSAT2 => fs::faccessat(a[0], a[1], a[2]),
+        nr::SET_ROBUST_LIST => misc::set_robust_list(a[0], a[1]),
+        nr::DUP3 => fs::dup3(a[0], a[1], a[2]),
+        nr::PIPE2 => fs::pipe2(a[0], a[1]),
+        nr::PRLIMIT64 => misc::prlimit64(a[0], a[1], a[2], a[3]),
+        nr::GETRANDOM => misc::getrandom(a[0], a[1], a[2]),
+        nr::STATX => fs::statx(a[0], a[1], a[2], a[3], a[4]),
+        nr::SCHED_GETAFFINITY => misc::sched_getaffinity(a[0], a[1], a[2]),
+        nr::RT_SIGRETURN => {
+            // No signal is ever delivered yet, so no frame can be valid.
+            let _ = frame;
+            crate::proc::user_fault(frame, linux_abi::signal::SIGSEGV)
+        }
+        _ => unknown(n as u64),
+    }
+}
+
+fn unknown(n: u64) -> SysResult {
+    let idx = (n as usize) / 64;
+    if let Some(word) = REPORTED.get(idx) {
+        let bit = 1 << (n % 64);
+        if word.fetch_or(bit, Ordering::Relaxed) & bit != 0 {
+            return Err(Errno::ENOSYS);
+        }
+    }
+    let name = syscall_name(n).unwrap_or("?");
+    let pid = crate::proc::current_process().map_or(0, |p| p.pid);
+    crate::warn!("pid {pid}: unsupported syscall {n} ({name}): ENOSYS");
+    Err(Errno::ENOSYS)
+}

@@ -1,0 +1,101 @@
+//! Copying to and from user memory. Every access goes through the current
+//! process's page tables (the `vm` crate), never through a user pointer,
+//! so a bad address is EFAULT and never a kernel fault; writes resolve
+//! copy-on-write pages first.
+use crate::mm::user::{self, with_mm};
+use crate::proc::current_process;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use linux_abi::{AbiBytes, Errno};
+
+/// Copies `buf.len()` bytes from user address `addr`.
+pub fn copy_from_user(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let proc = current_process().ok_or(Errno::EFAULT)?;
+    let mut mem = proc.mem.lock();
+    let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
+    with_mm(|mm| match mem.space.copy_from_user(mm, addr, buf) {
+        Ok(flush) => {
+            user::flush(flush, mem.space.root());
+            Ok(())
+        }
+        Err(_) => Err(Errno::EFAULT),
+    })
+}
+
+/// Copies `data` to user address `addr`.
+pub fn copy_to_user(addr: u64, data: &[u8]) -> Result<(), Errno> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let proc = current_process().ok_or(Errno::EFAULT)?;
+    let mut mem = proc.mem.lock();
+    let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
+    with_mm(|mm| match mem.space.copy_to_user(mm, addr, data) {
+        Ok(flush) => {
+            user::flush(flush, mem.space.root());
+            Ok(())
+        }
+        Err(_) => Err(Errno::EFAULT),
+    })
+}
+
+/// Reads `len` bytes into a new buffer.
+pub fn read_bytes(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
+    v.resize(len, 0);
+    copy_from_user(addr, &mut v)?;
+    Ok(v)
+}
+
+/// Reads an ABI struct.
+pub fn read_struct<T: AbiBytes>(addr: u64) -> Result<T, Errno> {
+    let mut b = vec![0u8; T::SIZE];
+    copy_from_user(addr, &mut b)?;
+    Ok(T::read_image(&b))
+}
+
+/// Writes an ABI struct.
+pub fn write_struct<T: AbiBytes>(addr: u64, v: &T) -> Result<(), Errno> {
+    let mut b = vec![0u8; T::SIZE];
+    v.write_image(&mut b);
+    copy_to_user(addr, &b)
+}
+
+/// Reads a NUL-terminated string of at most `max` bytes (ENAMETOOLONG
+/// beyond), a page piece at a time so a string ending just before an
+/// unmapped page reads fine.
+pub fn read_cstr(addr: u64, max: usize) -> Result<String, Errno> {
+    if addr == 0 {
+        return Err(Errno::EFAULT);
+    }
+    let mut out = Vec::new();
+    let mut pos = addr;
+    loop {
+        let chunk = (4096 - (pos % 4096)) as usize;
+        let mut buf = vec![0u8; chunk];
+        copy_from_user(pos, &mut buf)?;
+        if let Some(i) = buf.iter().position(|&b| b == 0) {
+            out.extend_from_slice(&buf[..i]);
+            break;
+        }
+        out.extend_from_slice(&buf);
+        if out.len() >= max {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        pos = pos.checked_add(chunk as u64).ok_or(Errno::EFAULT)?;
+    }
+    if out.len() >= max {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    String::from_utf8(out).map_err(|_| Errno::EINVAL)
+}
+
+/// Reads a path argument.
+pub fn read_path(addr: u64) -> Result<String, Errno> {
+    read_cstr(addr, crate::fs::ramfs::PATH_MAX)
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The QEMU integration suite: one boot per manifest, the kernel's test
+# runner prints one `ok`/`FAIL` line per test and a final
+# `N passed, N failed` line, then exits QEMU through isa-debug-exit.
+# Usage: scripts/test-qemu.sh KERNEL INITRD [MANIFEST-IN-INITRAMFS...]
+# (default manifest: /tests/manifest). Extra kernel words: $KERNEL_ARGS.
+# Exits non-zero if a test failed, the runner's summary is missing, or
+# QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
+# the whole kernel log is printed on failure.
+set -uo pipefail
+kernel=${1:?usage: test-qemu.sh KERNEL INITRD [MANIFEST...]}
+initrd=${2:?missing INITRD}
+shift 2
+manifests=("$@")
+((${#manifests[@]})) || manifests=(/tests/manifest)
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+total_pass=0
+total_fail=0
+status=0
+echo "test-qemu: accelerator $("$here/kvm-probe.sh" "$kernel")"
+for m in "${manifests[@]}"; do
+    echo "test-qemu: suite $m"
+    # shellcheck disable=SC2086
+    "$here/qemu-run.sh" --timeout "${QEMU_TEST_TIMEOUT:-300}" "$kernel" "$initrd" \
+        loglevel=7 runtests="$m" ${KERNEL_ARGS:-} >"$log" 2>&1
+    rc=$?
+    grep -E '^(ok|FAIL) ' "$log" | tr -d '\r'
+    summary=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+    if [[ -z $summary ]]; then
+        if ((rc == 124)); then why="timed out"; else why="no summary line (qemu status $rc)"; fi
+        echo "FAIL suite $m: $why"
+        total_fail=$((total_fail + 1))
+        status=1
+    else
+        p=${summary%% passed*}
+        f=${summary#*, }
+        f=${f%% failed*}
+        total_pass=$((total_pass + p))
+        total_fail=$((total_fail + f))
+        if ((f > 0 || rc != 16)); then status=1; fi
+    fi
+    if ((status)); then
+        echo "----- kernel log ($m) -----"
+        tr -d '\r' <"$log"
+        echo "----- end of kernel log -----"
+    fi
+done
+echo "$total_pass passed, $total_fail failed"
+exit "$status"
