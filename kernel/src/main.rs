@@ -79,19 +79,17 @@ pub fn kernel_main(info: BootInfo) -> ! {
         info!("fork strategy requested: {fork} (used from issue 4 on)");
     }
 
-    fs::initramfs::populate_dev();
-    match info.initramfs {
-        Some((phys, len)) => {
-            let ptr = arch::paging::phys_to_virt(phys);
-            // SAFETY: the loader placed the initramfs at [phys, phys+len),
-            // which the frame allocator reserved and the direct map covers;
-            // nothing writes it.
-            let data = unsafe { core::slice::from_raw_parts(ptr, len as usize) };
-            let n = fs::initramfs::unpack(data);
-            info!("initramfs: {n} entries from {len} bytes");
-        }
-        None => warn!("no initramfs"),
+    let initramfs = info.initramfs.map(|(phys, len)| {
+        let ptr = arch::paging::phys_to_virt(phys);
+        // SAFETY: the loader placed the initramfs at [phys, phys+len),
+        // which the frame allocator reserved and the direct map covers;
+        // nothing writes it.
+        unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+    });
+    if initramfs.is_none() {
+        warn!("no initramfs");
     }
+    fs::init(initramfs);
 
     proc::sched::init();
     arch::start_timer(time::HZ as u32);

@@ -33,10 +33,10 @@ pub fn describe(status: i32) -> String {
 
 /// Runs `path args` and returns its wait status, or the errno of a failed
 /// start.
-pub fn run_program(path: &str, args: &[String]) -> Result<i32, linux_abi::Errno> {
+pub fn run_program(cwd: memfs::Ino, path: &str, args: &[String]) -> Result<i32, linux_abi::Errno> {
     let mut argv = alloc::vec![path.to_string()];
     argv.extend(args.iter().cloned());
-    let p = crate::proc::spawn(path, &argv, &default_env())?;
+    let p = crate::proc::spawn(cwd, path, &argv, &default_env())?;
     Ok(crate::proc::wait(&p))
 }
 
@@ -44,7 +44,7 @@ pub fn run_program(path: &str, args: &[String]) -> Result<i32, linux_abi::Errno>
 /// code itself for a normal exit, 128 + signal for a death by signal. The
 /// status also goes to the console on a line of its own for scripts.
 pub fn run_init(path: &str, args: &[String]) -> u32 {
-    match run_program(path, args) {
+    match run_program(crate::fs::root(), path, args) {
         Ok(status) => {
             let code = if status & 0x7f == 0 {
                 (status >> 8) & 0xff
@@ -67,7 +67,7 @@ pub fn run_init(path: &str, args: &[String]) -> u32 {
 /// Runs every test of the manifest at `path`, prints `ok`/`FAIL` lines and
 /// the summary, then exits QEMU (success only if all passed).
 pub fn run_manifest(path: &str) -> ! {
-    let text = match crate::fs::read_file("/", path) {
+    let text = match crate::fs::read_file(crate::fs::root(), path) {
         Ok(t) => t,
         Err(e) => {
             crate::kprintln!("FAIL manifest {path}: {e}");
@@ -105,7 +105,7 @@ pub fn run_manifest(path: &str) -> ! {
             alloc::format!("{prog} {}", args.join(" "))
         };
         let free_before = crate::mm::frame::free_count();
-        match run_program(prog, &args) {
+        match run_program(crate::fs::root(), prog, &args) {
             Ok(got) if got == want => {
                 let leaked = free_before.saturating_sub(crate::mm::frame::free_count());
                 crate::info!("{name}: {leaked} frames not returned");

@@ -1,21 +1,35 @@
 //! Open files: what a file descriptor refers to, with its offset and
 //! status flags.
-use super::console;
 use super::pipe::Pipe;
-use super::ramfs::{Device, Inode, Kind};
+use super::{console, device, now, with_fs, Device};
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU32, Ordering};
 use linux_abi::fcntl::{
-    O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET,
+    O_ACCMODE, O_APPEND, O_DIRECTORY, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_WRONLY, SEEK_CUR,
+    SEEK_END, SEEK_SET,
 };
 use linux_abi::Errno;
+use memfs::{FileType, Ino};
 use spin::Mutex;
+
+/// What kind of inode an open file refers to, fixed at open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A device the kernel drives.
+    Dev(Device),
+    /// A device number with no driver (ENXIO on use).
+    NoDev,
+}
 
 /// The object behind an open file.
 #[derive(Debug)]
 pub enum Target {
-    /// A ramfs node (file, directory or device).
-    Node(Arc<Inode>),
+    /// An inode of the filesystem.
+    Node(Ino, NodeKind),
     /// The read end of a pipe.
     PipeRead(Arc<Pipe>),
     /// The write end of a pipe.
@@ -27,7 +41,7 @@ pub enum Target {
 pub struct OpenFile {
     /// What it refers to.
     pub target: Target,
-    /// File offset (also the directory cursor for getdents64).
+    /// File offset (the directory cursor for getdents64).
     pub offset: Mutex<u64>,
     /// Access mode and status flags (`O_*`).
     pub flags: AtomicU32,
@@ -38,19 +52,46 @@ impl Drop for OpenFile {
         match &self.target {
             Target::PipeRead(p) => p.close_end(false),
             Target::PipeWrite(p) => p.close_end(true),
-            Target::Node(_) => {}
+            Target::Node(ino, _) => {
+                let ino = *ino;
+                let _ = with_fs(|fs| fs.close(ino));
+            }
         }
     }
 }
 
 impl OpenFile {
-    /// Opens `target` with `flags`.
-    pub fn new(target: Target, flags: u32) -> Arc<OpenFile> {
+    /// A pipe end.
+    pub fn pipe(target: Target, flags: u32) -> Arc<OpenFile> {
         Arc::new(OpenFile {
             target,
             offset: Mutex::new(0),
             flags: AtomicU32::new(flags),
         })
+    }
+
+    /// `open(2)` of `path` relative to directory `cwd`.
+    pub fn open(cwd: Ino, path: &[u8], flags: u32, perm: u32) -> Result<Arc<OpenFile>, Errno> {
+        let (ino, kind) = with_fs(|fs| -> Result<_, Errno> {
+            let opened = fs.open(cwd, path, flags, perm, now())?;
+            let meta = fs.metadata(opened.ino)?;
+            let kind = match meta.file_type {
+                FileType::Regular => NodeKind::File,
+                FileType::Directory => NodeKind::Dir,
+                FileType::CharDevice => device(meta.rdev).map_or(NodeKind::NoDev, NodeKind::Dev),
+                FileType::Symlink => {
+                    let _ = fs.close(opened.ino);
+                    return Err(Errno::ELOOP);
+                }
+            };
+            Ok((opened.ino, kind))
+        })?;
+        let keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE;
+        Ok(Arc::new(OpenFile {
+            target: Target::Node(ino, kind),
+            offset: Mutex::new(0),
+            flags: AtomicU32::new(flags & keep),
+        }))
     }
 
     fn nonblock(&self) -> bool {
@@ -65,12 +106,17 @@ impl OpenFile {
         self.flags.load(Ordering::Relaxed) & O_ACCMODE != O_RDONLY
     }
 
-    /// The node, if this is one.
-    pub fn node(&self) -> Option<&Arc<Inode>> {
-        match &self.target {
-            Target::Node(n) => Some(n),
+    /// The inode and its kind, if this is one.
+    pub fn node(&self) -> Option<(Ino, NodeKind)> {
+        match self.target {
+            Target::Node(ino, kind) => Some((ino, kind)),
             _ => None,
         }
+    }
+
+    /// Whether this is a regular file.
+    pub fn is_regular(&self) -> bool {
+        matches!(self.node(), Some((_, NodeKind::File)))
     }
 
     /// `read(2)` at the current offset.
@@ -81,18 +127,18 @@ impl OpenFile {
         match &self.target {
             Target::PipeRead(p) => p.read(buf, self.nonblock()),
             Target::PipeWrite(_) => Err(Errno::EBADF),
-            Target::Node(n) => match &n.kind {
-                Kind::File(data) => {
+            Target::Node(ino, kind) => match kind {
+                NodeKind::File => {
                     let mut off = self.offset.lock();
-                    let n = read_at(&data.lock(), *off, buf);
+                    let n = with_fs(|fs| fs.read(*ino, *off, buf))?;
                     *off += n as u64;
                     Ok(n)
                 }
-                Kind::Dir(_) => Err(Errno::EISDIR),
-                Kind::Symlink(_) => Err(Errno::EINVAL),
-                Kind::Dev(Device::Console) => console::read(buf, self.nonblock()),
-                Kind::Dev(Device::Null) => Ok(0),
-                Kind::Dev(Device::Zero) => {
+                NodeKind::Dir => Err(Errno::EISDIR),
+                NodeKind::NoDev => Err(Errno::ENXIO),
+                NodeKind::Dev(Device::Console) => console::read(buf, self.nonblock()),
+                NodeKind::Dev(Device::Null) => Ok(0),
+                NodeKind::Dev(Device::Zero) => {
                     buf.fill(0);
                     Ok(buf.len())
                 }
@@ -102,10 +148,10 @@ impl OpenFile {
 
     /// `pread64`: reads at `off` without moving the offset.
     pub fn read_at(&self, off: u64, buf: &mut [u8]) -> Result<usize, Errno> {
-        match self.node().map(|n| &n.kind) {
-            Some(Kind::File(data)) if self.readable() => Ok(read_at(&data.lock(), off, buf)),
-            Some(Kind::Dir(_)) => Err(Errno::EISDIR),
-            Some(Kind::File(_)) => Err(Errno::EBADF),
+        match self.node() {
+            Some((ino, NodeKind::File)) if self.readable() => with_fs(|fs| fs.read(ino, off, buf)),
+            Some((_, NodeKind::File)) => Err(Errno::EBADF),
+            Some((_, NodeKind::Dir)) => Err(Errno::EISDIR),
             _ => Err(Errno::ESPIPE),
         }
     }
@@ -118,53 +164,40 @@ impl OpenFile {
         match &self.target {
             Target::PipeWrite(p) => p.write(data, self.nonblock()),
             Target::PipeRead(_) => Err(Errno::EBADF),
-            Target::Node(n) => match &n.kind {
-                Kind::File(contents) => {
+            Target::Node(ino, kind) => match kind {
+                NodeKind::File => {
                     let mut off = self.offset.lock();
-                    let mut c = contents.lock();
-                    if self.flags.load(Ordering::Relaxed) & O_APPEND != 0 {
-                        *off = c.len() as u64;
-                    }
-                    let start = usize::try_from(*off).map_err(|_| Errno::EFBIG)?;
-                    let end = start.checked_add(data.len()).ok_or(Errno::EFBIG)?;
-                    if end > 1 << 30 {
-                        return Err(Errno::EFBIG);
-                    }
-                    if c.len() < end {
-                        let extra = end - c.len();
-                        c.try_reserve(extra).map_err(|_| Errno::ENOSPC)?;
-                        c.resize(end, 0);
-                    }
-                    c[start..end].copy_from_slice(data);
-                    *off = end as u64;
-                    n.mtime
-                        .store(crate::time::realtime_secs(), Ordering::Relaxed);
-                    Ok(data.len())
+                    let append = self.flags.load(Ordering::Relaxed) & O_APPEND != 0;
+                    let n = with_fs(|fs| {
+                        if append {
+                            *off = fs.metadata(*ino)?.size;
+                        }
+                        fs.write(*ino, *off, data, now())
+                    })?;
+                    *off += n as u64;
+                    Ok(n)
                 }
-                Kind::Dir(_) => Err(Errno::EISDIR),
-                Kind::Symlink(_) => Err(Errno::EINVAL),
-                Kind::Dev(Device::Console) => Ok(console::write(data)),
-                Kind::Dev(_) => Ok(data.len()),
+                NodeKind::Dir => Err(Errno::EISDIR),
+                NodeKind::NoDev => Err(Errno::ENXIO),
+                NodeKind::Dev(Device::Console) => Ok(console::write(data)),
+                NodeKind::Dev(_) => Ok(data.len()),
             },
         }
     }
 
     /// `lseek(2)`.
     pub fn seek(&self, off: i64, whence: u32) -> Result<u64, Errno> {
-        let node = match &self.target {
-            Target::Node(n) => n,
-            _ => return Err(Errno::ESPIPE),
-        };
-        if let Kind::Dev(d) = node.kind {
+        let (ino, kind) = self.node().ok_or(Errno::ESPIPE)?;
+        if let NodeKind::Dev(_) | NodeKind::NoDev = kind {
             // Linux lets character devices "seek" and reports 0.
-            let _ = d;
             return Ok(0);
         }
         let mut cur = self.offset.lock();
         let base = match whence {
             SEEK_SET => 0,
             SEEK_CUR => *cur as i64,
-            SEEK_END => node.size() as i64,
+            SEEK_END if kind == NodeKind::File => with_fs(|fs| fs.metadata(ino))?.size as i64,
+            SEEK_END => return Err(Errno::EINVAL),
             _ => return Err(Errno::EINVAL),
         };
         let new = base.checked_add(off).ok_or(Errno::EOVERFLOW)?;
@@ -174,16 +207,4 @@ impl OpenFile {
         *cur = new as u64;
         Ok(new as u64)
     }
-}
-
-fn read_at(data: &[u8], off: u64, buf: &mut [u8]) -> usize {
-    let Ok(start) = usize::try_from(off) else {
-        return 0;
-    };
-    if start >= data.len() {
-        return 0;
-    }
-    let n = buf.len().min(data.len() - start);
-    buf[..n].copy_from_slice(&data[start..start + n]);
-    n
 }

@@ -57,8 +57,8 @@ pub struct Process {
     pub mem: Mutex<Option<UserMem>>,
     /// Open files.
     pub files: Mutex<FdTable>,
-    /// Working directory (absolute, normalized).
-    pub cwd: Mutex<String>,
+    /// Working directory.
+    pub cwd: Mutex<memfs::Ino>,
     /// Signal dispositions and mask.
     pub signals: Mutex<SignalState>,
     /// A fatal signal to die of at the next return to user mode.
@@ -95,8 +95,13 @@ pub fn current_has_fatal_signal() -> bool {
 
 /// Starts the program at `path` with fds 0-2 on the console. The new
 /// process runs once the caller blocks (e.g. in [`wait`]).
-pub fn spawn(path: &str, argv: &[String], envp: &[String]) -> Result<Arc<Process>, Errno> {
-    let image = crate::fs::read_file("/", path)?;
+pub fn spawn(
+    cwd: memfs::Ino,
+    path: &str,
+    argv: &[String],
+    envp: &[String],
+) -> Result<Arc<Process>, Errno> {
+    let image = crate::fs::read_file(cwd, path)?;
     let loaded = loader::load(&image, argv, envp, crate::cpu_features().hwcap)?;
     drop(image);
     let pid = NEXT_PID.fetch_add(1, Ordering::Relaxed);
@@ -116,7 +121,7 @@ pub fn spawn(path: &str, argv: &[String], envp: &[String]) -> Result<Arc<Process
             brk: loaded.brk,
         })),
         files: Mutex::new(files),
-        cwd: Mutex::new("/".to_string()),
+        cwd: Mutex::new(cwd),
         signals: Mutex::new(SignalState {
             actions: [KernelSigaction {
                 sa_handler: 0,

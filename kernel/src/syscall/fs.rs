@@ -1,20 +1,20 @@
 //! File system calls.
 use super::uaccess::{copy_from_user, copy_to_user, read_path, read_struct, write_struct};
 use super::SysResult;
-use crate::fs::file::{OpenFile, Target};
+use crate::fs::file::{NodeKind, OpenFile, Target};
 use crate::fs::pipe::Pipe;
-use crate::fs::ramfs::{self, Inode, Kind};
+use crate::fs::{now, with_fs, Device};
 use crate::proc::current_process;
-use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 use linux_abi::fcntl::*;
-use linux_abi::stat::{makedev, Stat, Statx, StatxTimestamp};
+use linux_abi::stat::{Stat, Statx};
 use linux_abi::termios::{ioctl as tio, Termios};
 use linux_abi::uio::{Iovec, Pollfd, POLLIN, POLLNVAL, POLLOUT, UIO_MAXIOV};
 use linux_abi::Errno;
+use memfs::{FileType, Ino};
 
 /// Largest single read or write (Linux's MAX_RW_COUNT is a little less
 /// than 2 GiB; a smaller cap keeps kernel buffers reasonable).
@@ -26,47 +26,20 @@ fn file(fd: u64) -> Result<Arc<OpenFile>, Errno> {
     f
 }
 
-fn cwd() -> String {
-    current_process().map_or_else(|| String::from("/"), |p| p.cwd.lock().clone())
+fn cwd() -> Ino {
+    current_process().map_or(crate::fs::root(), |p| *p.cwd.lock())
 }
 
-/// The directory a `*at` call's `dirfd` names, as a path.
-fn dir_base(dirfd: u64, path: &str) -> Result<String, Errno> {
-    if path.starts_with('/') || dirfd as i32 == AT_FDCWD {
+/// The directory a `*at` call's `dirfd` names (the cwd for AT_FDCWD or an
+/// absolute path).
+fn dir_base(dirfd: u64, path: &[u8]) -> Result<Ino, Errno> {
+    if path.starts_with(b"/") || dirfd as i32 == AT_FDCWD {
         return Ok(cwd());
     }
-    let f = file(dirfd)?;
-    let node = f.node().ok_or(Errno::ENOTDIR)?;
-    if !node.is_dir() {
-        return Err(Errno::ENOTDIR);
+    match file(dirfd)?.node() {
+        Some((ino, NodeKind::Dir)) => Ok(ino),
+        _ => Err(Errno::ENOTDIR),
     }
-    // Directory fds remember their path in the ramfs by searching for it.
-    dir_path(node).ok_or(Errno::ENOENT)
-}
-
-fn dir_path(target: &Arc<Inode>) -> Option<String> {
-    fn walk(dir: &Arc<Inode>, path: &mut String, target: &Arc<Inode>) -> bool {
-        if Arc::ptr_eq(dir, target) {
-            return true;
-        }
-        let Ok(entries) = dir.list() else {
-            return false;
-        };
-        for (name, node) in entries {
-            if node.is_dir() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&name);
-                if walk(&node, path, target) {
-                    return true;
-                }
-                path.truncate(len);
-            }
-        }
-        false
-    }
-    let mut p = String::new();
-    walk(&ramfs::root(), &mut p, target).then(|| if p.is_empty() { String::from("/") } else { p })
 }
 
 pub fn read(fd: u64, buf: u64, len: u64) -> SysResult {
@@ -81,8 +54,7 @@ pub fn read(fd: u64, buf: u64, len: u64) -> SysResult {
         let n = f.read(&mut k[..want])?;
         copy_to_user(buf + done as u64, &k[..n])?;
         done += n;
-        let regular = matches!(f.node().map(|n| &n.kind), Some(Kind::File(_)));
-        if n < want || done == len || !regular {
+        if n < want || done == len || !f.is_regular() {
             return Ok(done as u64);
         }
     }
@@ -161,47 +133,9 @@ pub fn writev(fd: u64, iov: u64, count: u64) -> SysResult {
 
 pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
     let path = read_path(path)?;
+    let base = dir_base(dirfd, path.as_bytes())?;
     let flags = flags as u32;
-    let base = dir_base(dirfd, &path)?;
-    let follow = flags & O_NOFOLLOW == 0;
-    let node = match ramfs::resolve(&base, &path, follow) {
-        Ok(n) => {
-            if flags & O_CREAT != 0 && flags & O_EXCL != 0 {
-                return Err(Errno::EEXIST);
-            }
-            n
-        }
-        Err(Errno::ENOENT) if flags & O_CREAT != 0 => {
-            let (parent, name) = ramfs::resolve_parent(&base, &path)?;
-            let node = Inode::new(
-                Kind::File(spin::Mutex::new(Vec::new())),
-                mode as u32 & 0o7777,
-            );
-            parent.link(&name, node.clone())?;
-            node
-        }
-        Err(e) => return Err(e),
-    };
-    if matches!(node.kind, Kind::Symlink(_)) {
-        return Err(Errno::ELOOP);
-    }
-    let acc = flags & O_ACCMODE;
-    if flags & O_DIRECTORY != 0 && !node.is_dir() {
-        return Err(Errno::ENOTDIR);
-    }
-    if node.is_dir() && acc != O_RDONLY {
-        return Err(Errno::EISDIR);
-    }
-    if acc == O_ACCMODE {
-        return Err(Errno::EINVAL);
-    }
-    if let Kind::File(data) = &node.kind {
-        if flags & O_TRUNC != 0 && acc != O_RDONLY {
-            data.lock().clear();
-        }
-    }
-    let keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE;
-    let f = OpenFile::new(Target::Node(node), flags & keep);
+    let f = OpenFile::open(base, path.as_bytes(), flags, mode as u32 & 0o7777)?;
     let p = current_process().ok_or(Errno::EBADF)?;
     let fd = p.files.lock().insert(f, flags & O_CLOEXEC != 0)?;
     Ok(fd as u64)
@@ -217,39 +151,8 @@ pub fn lseek(fd: u64, off: u64, whence: u64) -> SysResult {
     file(fd)?.seek(off as i64, whence as u32)
 }
 
-fn stat_of(node: &Inode) -> Stat {
-    let mode = node.mode();
-    let size = node.size();
-    let rdev = match node.kind {
-        Kind::Dev(d) => {
-            let (ma, mi) = d.numbers();
-            makedev(ma, mi)
-        }
-        _ => 0,
-    };
-    let t = node.mtime.load(Ordering::Relaxed) as i64;
-    let nlink = if node.is_dir() { 2 } else { 1 };
-    Stat {
-        st_dev: 1,
-        st_ino: node.ino,
-        st_nlink: nlink,
-        st_mode: mode,
-        st_uid: 0,
-        st_gid: 0,
-        pad0: 0,
-        st_rdev: rdev,
-        st_size: size as i64,
-        st_blksize: 4096,
-        st_blocks: size.div_ceil(512) as i64,
-        st_atime: t,
-        st_atime_nsec: 0,
-        st_mtime: t,
-        st_mtime_nsec: 0,
-        st_ctime: t,
-        st_ctime_nsec: 0,
-        unused: [0; 3],
-    }
-}
+/// Device number `stat` reports for the filesystem.
+const FS_DEV: u64 = 1;
 
 fn pipe_stat() -> Stat {
     let mut s: Stat = linux_abi::AbiBytes::zeroed();
@@ -259,71 +162,70 @@ fn pipe_stat() -> Stat {
     s
 }
 
-fn stat_file(f: &OpenFile) -> Stat {
+fn stat_file(f: &OpenFile) -> Result<Stat, Errno> {
     match f.node() {
-        Some(n) => stat_of(n),
-        None => pipe_stat(),
+        Some((ino, _)) => Ok(with_fs(|fs| fs.metadata(ino))?.to_stat(FS_DEV)),
+        None => Ok(pipe_stat()),
     }
 }
 
 pub fn fstat(fd: u64, buf: u64) -> SysResult {
-    let s = stat_file(&*file(fd)?);
+    let s = stat_file(&*file(fd)?)?;
     write_struct(buf, &s)?;
     Ok(0)
 }
 
-fn lookup_at(dirfd: u64, path: u64, flags: u32) -> Result<Stat, Errno> {
+/// What a `*stat*at` call names: an inode, or (AT_EMPTY_PATH on a pipe)
+/// an open file without one.
+enum StatTarget {
+    Ino(Ino),
+    File(Arc<OpenFile>),
+}
+
+fn lookup_at(dirfd: u64, path: u64, flags: u32) -> Result<StatTarget, Errno> {
     if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | 0x6000) != 0 {
         return Err(Errno::EINVAL);
     }
     let p = read_path(path);
-    match p {
-        Err(Errno::ENOENT) | Ok(_)
-            if flags & AT_EMPTY_PATH != 0 && p.as_deref().map_or(true, str::is_empty) =>
-        {
-            if dirfd as i32 == AT_FDCWD {
-                let node = ramfs::resolve("/", &cwd(), true)?;
-                return Ok(stat_of(&node));
-            }
-            Ok(stat_file(&*file(dirfd)?))
+    let empty = matches!(&p, Ok(s) if s.is_empty()) || matches!(p, Err(Errno::ENOENT));
+    if flags & AT_EMPTY_PATH != 0 && empty {
+        if dirfd as i32 == AT_FDCWD {
+            return Ok(StatTarget::Ino(cwd()));
         }
-        Ok(p) => {
-            let base = dir_base(dirfd, &p)?;
-            let node = ramfs::resolve(&base, &p, flags & AT_SYMLINK_NOFOLLOW == 0)?;
-            Ok(stat_of(&node))
-        }
-        Err(e) => Err(e),
+        return Ok(StatTarget::File(file(dirfd)?));
     }
+    let p = p?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
+    Ok(StatTarget::Ino(with_fs(|fs| {
+        fs.lookup(base, p.as_bytes(), follow)
+    })?))
 }
 
 pub fn newfstatat(dirfd: u64, path: u64, buf: u64, flags: u64) -> SysResult {
-    let s = lookup_at(dirfd, path, flags as u32)?;
+    let s = match lookup_at(dirfd, path, flags as u32)? {
+        StatTarget::Ino(ino) => with_fs(|fs| fs.metadata(ino))?.to_stat(FS_DEV),
+        StatTarget::File(f) => stat_file(&f)?,
+    };
     write_struct(buf, &s)?;
     Ok(0)
 }
 
 pub fn statx(dirfd: u64, path: u64, flags: u64, _mask: u64, buf: u64) -> SysResult {
-    let s = lookup_at(dirfd, path, flags as u32)?;
-    let ts = |sec: i64| StatxTimestamp {
-        tv_sec: sec,
-        tv_nsec: 0,
-        reserved: 0,
+    let x: Statx = match lookup_at(dirfd, path, flags as u32)? {
+        StatTarget::Ino(ino) => with_fs(|fs| fs.metadata(ino))?.to_statx(0, FS_DEV as u32),
+        StatTarget::File(f) => match f.node() {
+            Some((ino, _)) => with_fs(|fs| fs.metadata(ino))?.to_statx(0, FS_DEV as u32),
+            None => {
+                let mut x: Statx = linux_abi::AbiBytes::zeroed();
+                x.stx_mask = linux_abi::stat::statx_mask::STATX_BASIC_STATS;
+                x.stx_mode = (linux_abi::stat::mode::S_IFIFO | 0o600) as u16;
+                x.stx_nlink = 1;
+                x.stx_blksize = 4096;
+                x
+            }
+        },
     };
-    let mut x: Statx = linux_abi::AbiBytes::zeroed();
-    x.stx_mask = linux_abi::stat::statx_mask::STATX_BASIC_STATS;
-    x.stx_blksize = 4096;
-    x.stx_nlink = s.st_nlink as u32;
-    x.stx_mode = s.st_mode as u16;
-    x.stx_ino = s.st_ino;
-    x.stx_size = s.st_size as u64;
-    x.stx_blocks = s.st_blocks as u64;
-    x.stx_atime = ts(s.st_atime);
-    x.stx_ctime = ts(s.st_ctime);
-    x.stx_mtime = ts(s.st_mtime);
-    x.stx_rdev_major = linux_abi::stat::major(s.st_rdev);
-    x.stx_rdev_minor = linux_abi::stat::minor(s.st_rdev);
-    x.stx_dev_major = 0;
-    x.stx_dev_minor = 1;
     write_struct(buf, &x)?;
     Ok(0)
 }
@@ -333,8 +235,8 @@ pub fn faccessat(dirfd: u64, path: u64, mode: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let p = read_path(path)?;
-    let base = dir_base(dirfd, &p)?;
-    ramfs::resolve(&base, &p, true)?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    with_fs(|fs| fs.lookup(base, p.as_bytes(), true))?;
     Ok(0)
 }
 
@@ -343,22 +245,19 @@ pub fn readlinkat(dirfd: u64, path: u64, buf: u64, size: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let p = read_path(path)?;
-    let base = dir_base(dirfd, &p)?;
-    let node = ramfs::resolve(&base, &p, false)?;
-    let Kind::Symlink(t) = &node.kind else {
-        return Err(Errno::EINVAL);
-    };
-    let n = t.len().min(size as usize);
-    copy_to_user(buf, &t.as_bytes()[..n])?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    let target = with_fs(|fs| -> Result<_, Errno> {
+        let ino = fs.lookup(base, p.as_bytes(), false)?;
+        Ok(fs.readlink(ino)?.to_vec())
+    })?;
+    let n = target.len().min(size as usize);
+    copy_to_user(buf, &target[..n])?;
     Ok(n as u64)
 }
 
 pub fn ioctl(fd: u64, cmd: u64, arg: u64) -> SysResult {
     let f = file(fd)?;
-    let is_tty = matches!(
-        f.node().map(|n| &n.kind),
-        Some(Kind::Dev(ramfs::Device::Console))
-    );
+    let is_tty = matches!(f.node(), Some((_, NodeKind::Dev(Device::Console))));
     let cmd = cmd as u32;
     match cmd {
         tio::FIOCLEX | tio::FIONCLEX => {
@@ -397,73 +296,46 @@ pub fn ioctl(fd: u64, cmd: u64, arg: u64) -> SysResult {
 
 pub fn getdents64(fd: u64, buf: u64, len: u64) -> SysResult {
     let f = file(fd)?;
-    let node = f.node().ok_or(Errno::ENOTDIR)?;
-    let entries = node.list()?;
+    let ino = match f.node() {
+        Some((ino, NodeKind::Dir)) => ino,
+        _ => return Err(Errno::ENOTDIR),
+    };
     let mut out = vec![0u8; (len as usize).min(1 << 20)];
-    let mut used = 0;
     let mut pos = f.offset.lock();
-    // Cursor positions: 0 = ".", 1 = "..", 2.. = entries in name order.
-    loop {
-        let i = *pos as usize;
-        let (name, ino, dtype): (&[u8], u64, u8) = match i {
-            0 => (b".", node.ino, linux_abi::dirent::DT_DIR),
-            1 => (b"..", node.ino, linux_abi::dirent::DT_DIR),
-            _ => match entries.get(i - 2) {
-                Some((n, child)) => (
-                    n.as_bytes(),
-                    child.ino,
-                    linux_abi::dirent::dtype_from_mode(child.mode()),
-                ),
-                None => break,
-            },
-        };
-        match linux_abi::dirent::write_dirent64(&mut out[used..], ino, (i + 1) as i64, dtype, name)
-        {
-            Some(n) => {
-                used += n;
-                *pos += 1;
-            }
-            None if used == 0 => return Err(Errno::EINVAL),
-            None => break,
-        }
-    }
-    drop(pos);
+    let (used, next) = with_fs(|fs| fs.getdents64(ino, *pos, &mut out))?;
     copy_to_user(buf, &out[..used])?;
+    *pos = next;
     Ok(used as u64)
 }
 
 pub fn getcwd(buf: u64, size: u64) -> SysResult {
-    let c = cwd();
-    if (size as usize) < c.len() + 1 {
+    let mut b = with_fs(|fs| fs.path_of(cwd()))?;
+    b.push(0);
+    if (size as usize) < b.len() {
         return Err(Errno::ERANGE);
     }
-    let mut b = c.into_bytes();
-    b.push(0);
     copy_to_user(buf, &b)?;
     Ok(b.len() as u64)
 }
 
 pub fn chdir(path: u64) -> SysResult {
     let p = read_path(path)?;
-    let c = cwd();
-    let node = ramfs::resolve(&c, &p, true)?;
-    if !node.is_dir() {
-        return Err(Errno::ENOTDIR);
-    }
+    let ino = with_fs(|fs| -> Result<Ino, Errno> {
+        let ino = fs.lookup(cwd(), p.as_bytes(), true)?;
+        match fs.file_type(ino)? {
+            FileType::Directory => Ok(ino),
+            _ => Err(Errno::ENOTDIR),
+        }
+    })?;
     let proc = current_process().ok_or(Errno::ESRCH)?;
-    let new = dir_path(&node).unwrap_or_else(|| ramfs::normalize(&c, &p));
-    *proc.cwd.lock() = new;
+    *proc.cwd.lock() = ino;
     Ok(0)
 }
 
 pub fn mkdirat(dirfd: u64, path: u64, mode: u64) -> SysResult {
     let p = read_path(path)?;
-    let base = dir_base(dirfd, &p)?;
-    if ramfs::resolve(&base, &p, false).is_ok() {
-        return Err(Errno::EEXIST);
-    }
-    let (parent, name) = ramfs::resolve_parent(&base, &p)?;
-    parent.link(&name, Inode::new_dir(mode as u32 & 0o7777))?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    with_fs(|fs| fs.mkdir(base, p.as_bytes(), mode as u32 & 0o7777, now()))?;
     Ok(0)
 }
 
@@ -473,9 +345,14 @@ pub fn unlinkat(dirfd: u64, path: u64, flags: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let p = read_path(path)?;
-    let base = dir_base(dirfd, &p)?;
-    let (parent, name) = ramfs::resolve_parent(&base, &p)?;
-    parent.unlink(&name, flags & AT_REMOVEDIR != 0)?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    with_fs(|fs| {
+        if flags & AT_REMOVEDIR != 0 {
+            fs.rmdir(base, p.as_bytes(), now())
+        } else {
+            fs.unlink(base, p.as_bytes(), now())
+        }
+    })?;
     Ok(0)
 }
 
@@ -550,8 +427,8 @@ pub fn pipe2(fds: u64, flags: u64) -> SysResult {
     }
     let pipe = Arc::new(Pipe::new());
     let nb = flags & O_NONBLOCK;
-    let r = OpenFile::new(Target::PipeRead(pipe.clone()), O_RDONLY | nb);
-    let w = OpenFile::new(Target::PipeWrite(pipe), O_WRONLY | nb);
+    let r = OpenFile::pipe(Target::PipeRead(pipe.clone()), O_RDONLY | nb);
+    let w = OpenFile::pipe(Target::PipeWrite(pipe), O_WRONLY | nb);
     let p = current_process().ok_or(Errno::EBADF)?;
     let cloexec = flags & O_CLOEXEC != 0;
     let (rfd, wfd) = {
@@ -593,8 +470,8 @@ fn poll_ready(f: &OpenFile) -> i16 {
                 0
             }
         }
-        Target::Node(n) => match n.kind {
-            Kind::Dev(ramfs::Device::Console) => {
+        Target::Node(_, kind) => match kind {
+            NodeKind::Dev(Device::Console) => {
                 POLLOUT
                     | if crate::fs::console::readable() {
                         POLLIN

@@ -1,8 +1,10 @@
 //! Memory system calls: brk, mmap, munmap, mprotect, madvise.
 use super::SysResult;
-use crate::fs::ramfs::Kind;
+use crate::fs::file::NodeKind;
+use crate::fs::with_fs;
 use crate::mm::user::{self, with_mm};
 use crate::proc::{current_process, loader, UserMem};
+use linux_abi::fcntl::{O_ACCMODE, O_WRONLY};
 use linux_abi::mman::*;
 use linux_abi::Errno;
 use vm::{Prot, VmError, Vma, VmaKind};
@@ -78,14 +80,16 @@ pub fn mmap(addr: u64, len: u64, prot: u64, flags: u64, fd: u64, off: u64) -> Sy
         }
         let p = current_process().ok_or(Errno::EBADF)?;
         let f = p.files.lock().get(fd as i32)?;
-        let node = f.node().ok_or(Errno::EACCES)?.clone();
-        match &node.kind {
-            Kind::File(d) => {
-                let d = d.lock();
-                let start = (off as usize).min(d.len());
-                let end = (start as u64 + len).min(d.len() as u64) as usize;
-                Some(d[start..end].to_vec())
-            }
+        if f.flags.load(core::sync::atomic::Ordering::Relaxed) & O_ACCMODE == O_WRONLY {
+            return Err(Errno::EACCES);
+        }
+        match f.node() {
+            Some((ino, NodeKind::File)) => Some(with_fs(|fs| -> Result<_, Errno> {
+                let d = fs.file_bytes(ino)?;
+                let start = usize::try_from(off).unwrap_or(usize::MAX).min(d.len());
+                let end = (start as u64).saturating_add(len).min(d.len() as u64) as usize;
+                Ok(d[start..end].to_vec())
+            })?),
             _ => return Err(Errno::ENODEV),
         }
     };

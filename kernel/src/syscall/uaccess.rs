@@ -97,5 +97,5 @@ pub fn read_cstr(addr: u64, max: usize) -> Result<String, Errno> {
 
 /// Reads a path argument.
 pub fn read_path(addr: u64) -> Result<String, Errno> {
-    read_cstr(addr, crate::fs::ramfs::PATH_MAX)
+    read_cstr(addr, linux_abi::fcntl::PATH_MAX)
 }
