@@ -1,0 +1,60 @@
+# Task runner. `just --list` shows every recipe.
+# Each recipe first runs scripts/deps.sh, which installs what is missing
+# (QEMU, musl-tools, the pinned Rust targets) or says exactly what to install.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+target_dir := env_var_or_default("CARGO_TARGET_DIR", justfile_directory() + "/target")
+
+default:
+    @just --list
+
+# Install or check the tools the other recipes need.
+deps:
+    scripts/deps.sh
+
+# Every test: host unit/property tests, lints, no_std build, then the QEMU suite.
+test: deps test-host
+
+# Host-side tests and checks (no QEMU).
+test-host:
+    cargo fmt --all --check
+    cargo clippy --all-targets -- -D warnings
+    cargo build -p vm --target x86_64-unknown-none
+    cargo test
+
+# Criterion benches of the vm crate beside the host's own fork/vfork/posix_spawn.
+bench-host:
+    cargo bench -p bench-host --bench fork
+    cargo run -q -p bench-host --release --bin bench-report
+
+# --- kernel and QEMU (issue 3) ---
+
+kernel_elf := target_dir / "x86_64-unknown-none/release/kernel"
+initramfs := justfile_directory() / "build/initramfs.cpio"
+
+# Build the kernel ELF (one image: PVH entry for QEMU -kernel, Limine entry for ISOs).
+kernel:
+    cargo build -p kernel --target x86_64-unknown-none --release
+
+# BOOT=iso boots the Limine ISO from `just iso` instead of PVH; KERNEL_ARGS adds kernel words.
+# Boot to the kernel's interactive shell on the serial console (Ctrl-A X quits QEMU).
+qemu: deps kernel
+    scripts/build-initramfs.sh
+    if [[ "${BOOT:-pvh}" == iso ]]; then just iso; fi
+    scripts/qemu-run.sh --interactive --timeout 86400 {{ if env_var_or_default("BOOT", "pvh") == "iso" { "--iso build/kernel.iso" } else { "" } }} {{kernel_elf}} {{initramfs}} loglevel=5 ${KERNEL_ARGS:-}
+
+# Boot with BINARY (any static x86_64 Linux program) as init, stream its output, exit with its code.
+run BINARY *ARGS: deps kernel
+    scripts/build-initramfs.sh
+    scripts/qemu-run.sh --add {{BINARY}} {{kernel_elf}} {{initramfs}} loglevel=4 init=/run/$(basename {{BINARY}}) ${KERNEL_ARGS:-} -- {{ARGS}}
+
+# The QEMU integration suite (one boot per manifest; final "N passed, N failed" line).
+test-qemu: deps kernel
+    scripts/build-initramfs.sh
+    scripts/test-qemu.sh {{kernel_elf}} {{initramfs}}
+
+# Bootable BIOS/UEFI ISO with Limine at build/kernel.iso (needs LIMINE_DIR; says how to get it).
+iso: deps kernel
+    scripts/build-initramfs.sh
+    scripts/qemu-iso.sh {{kernel_elf}} {{initramfs}} build/kernel.iso loglevel=5 ${KERNEL_ARGS:-}

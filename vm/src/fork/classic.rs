@@ -1,0 +1,126 @@
+//! Classic fork: the child gets a copy of every user page-table page; every
+//! private leaf becomes read-only + COW in both spaces and its frame gains
+//! an owner. Last-level tables already shared by an on-demand fork are
+//! shared once more instead of copied.
+
+use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
+
+use super::{Child, Forked, StrategyKind};
+use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
+use crate::mm::{Mm, Pool};
+use crate::phys::{FrameAlloc, PhysMem};
+use crate::space::{AddressSpace, Role};
+use crate::{TlbFlush, VmError};
+
+impl AddressSpace {
+    pub(super) fn fork_classic<P: PhysMem, A: FrameAlloc>(
+        &mut self,
+        mm: &mut Mm<P, A>,
+    ) -> Result<Forked, VmError> {
+        let root = self.root();
+        let mut pool = mm.reserve(count_owned_tables(mm, root, 4))?;
+        let child_root = mm.new_root(&mut pool);
+        copy_children(mm, root, child_root, 4, &mut pool);
+        mm.unreserve(pool);
+        let child = AddressSpace::from_root(
+            child_root,
+            self.vmas.clone(),
+            Role::Owner,
+            Some(StrategyKind::Classic),
+        );
+        Ok(Forked {
+            child: Child::Space(child),
+            parent_flush: TlbFlush::all(),
+        })
+    }
+}
+
+/// Tables a classic copy of the tree under `table` needs (itself included).
+pub(crate) fn count_owned_tables<P: PhysMem, A: FrameAlloc>(
+    mm: &Mm<P, A>,
+    table: PhysFrame,
+    level: u8,
+) -> usize {
+    if level == 1 {
+        return 1;
+    }
+    let limit = if level == 4 {
+        entry::USER_ROOT_ENTRIES
+    } else {
+        entry::ENTRIES
+    };
+    let mut n = 1;
+    for idx in 0..limit {
+        let e = mm.entry(table, idx);
+        if e.present() && !e.has(SHARED_TABLE) {
+            n += count_owned_tables(mm, e.frame(), level - 1);
+        }
+    }
+    n
+}
+
+/// A classic copy of the tree under the parent's `table` at `level`.
+pub(crate) fn copy_tree<P: PhysMem, A: FrameAlloc>(
+    mm: &mut Mm<P, A>,
+    table: PhysFrame,
+    level: u8,
+    pool: &mut Pool,
+) -> PhysFrame {
+    let copy = pool.take_zeroed(mm);
+    copy_children(mm, table, copy, level, pool);
+    copy
+}
+
+/// Fills the child's `dst` table with a classic copy of `src`'s entries.
+fn copy_children<P: PhysMem, A: FrameAlloc>(
+    mm: &mut Mm<P, A>,
+    src: PhysFrame,
+    dst: PhysFrame,
+    level: u8,
+    pool: &mut Pool,
+) {
+    let limit = if level == 4 {
+        entry::USER_ROOT_ENTRIES
+    } else {
+        entry::ENTRIES
+    };
+    for idx in 0..limit {
+        let e = mm.entry(src, idx);
+        if !e.present() {
+            continue;
+        }
+        debug_assert!(!e.has(BORROWED));
+        let child_entry = if level == 1 {
+            share_leaf(mm, src, idx, e)
+        } else if e.has(SHARED_TABLE) {
+            mm.refs.share(e.frame());
+            mm.stats.of_mut(StrategyKind::Classic).tables_shared += 1;
+            e
+        } else {
+            let sub = copy_tree(mm, e.frame(), level - 1, pool);
+            mm.stats.of_mut(StrategyKind::Classic).tables_copied += 1;
+            e.with_frame(sub)
+        };
+        mm.set_entry(dst, idx, child_entry);
+    }
+}
+
+/// Gives a second space the leaf `e` at `table[idx]`: a shared page stays
+/// writable; a private one becomes read-only + COW in the source too.
+/// Returns the entry for the new holder.
+pub(crate) fn share_leaf<P: PhysMem, A: FrameAlloc>(
+    mm: &mut Mm<P, A>,
+    table: PhysFrame,
+    idx: usize,
+    e: Pte,
+) -> Pte {
+    mm.refs.share(e.frame());
+    if e.has(SHARED_PAGE) {
+        return e;
+    }
+    let ro = e.without(F::WRITABLE).with(COW);
+    if ro != e {
+        mm.set_entry(table, idx, ro);
+    }
+    ro
+}

@@ -1,0 +1,93 @@
+//! On-demand fork (ODF): copy the upper three levels, share every
+//! last-level table between parent and child with a reference count, and
+//! write-protect the level-2 entries that reach them in both. The first
+//! write in either space below such an entry copies the table (or, for its
+//! last holder, takes it back) and then the page.
+
+use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
+
+use super::{Child, Forked, StrategyKind};
+use crate::entry::{self, SHARED_TABLE};
+use crate::mm::{Mm, Pool};
+use crate::phys::{FrameAlloc, PhysMem};
+use crate::space::{AddressSpace, Role};
+use crate::{TlbFlush, VmError};
+
+impl AddressSpace {
+    pub(super) fn fork_on_demand<P: PhysMem, A: FrameAlloc>(
+        &mut self,
+        mm: &mut Mm<P, A>,
+    ) -> Result<Forked, VmError> {
+        let root = self.root();
+        let mut pool = mm.reserve(count_upper_tables(mm, root, 4))?;
+        let child_root = mm.new_root(&mut pool);
+        copy_upper(mm, root, child_root, 4, &mut pool);
+        mm.unreserve(pool);
+        let child = AddressSpace::from_root(
+            child_root,
+            self.vmas.clone(),
+            Role::Owner,
+            Some(StrategyKind::OnDemand),
+        );
+        Ok(Forked {
+            child: Child::Space(child),
+            parent_flush: TlbFlush::all(),
+        })
+    }
+}
+
+/// Level-4..2 tables under `table` (itself included).
+fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
+    mm: &Mm<P, A>,
+    table: PhysFrame,
+    level: u8,
+) -> usize {
+    if level == 2 {
+        return 1;
+    }
+    let limit = if level == 4 {
+        entry::USER_ROOT_ENTRIES
+    } else {
+        entry::ENTRIES
+    };
+    1 + (0..limit)
+        .map(|i| mm.entry(table, i))
+        .filter(|e| e.present())
+        .map(|e| count_upper_tables(mm, e.frame(), level - 1))
+        .sum::<usize>()
+}
+
+fn copy_upper<P: PhysMem, A: FrameAlloc>(
+    mm: &mut Mm<P, A>,
+    src: PhysFrame,
+    dst: PhysFrame,
+    level: u8,
+    pool: &mut Pool,
+) {
+    let limit = if level == 4 {
+        entry::USER_ROOT_ENTRIES
+    } else {
+        entry::ENTRIES
+    };
+    for idx in 0..limit {
+        let e = mm.entry(src, idx);
+        if !e.present() {
+            continue;
+        }
+        let child_entry = if level == 2 {
+            mm.refs.share(e.frame());
+            mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += 1;
+            let shared = e.without(F::WRITABLE).with(SHARED_TABLE);
+            if shared != e {
+                mm.set_entry(src, idx, shared);
+            }
+            shared
+        } else {
+            let sub = pool.take_zeroed(mm);
+            copy_upper(mm, e.frame(), sub, level - 1, pool);
+            mm.stats.of_mut(StrategyKind::OnDemand).tables_copied += 1;
+            e.with_frame(sub)
+        };
+        mm.set_entry(dst, idx, child_entry);
+    }
+}

@@ -1,0 +1,176 @@
+//! A host implementation of the two traits: simulated RAM (one heap
+//! allocation standing in for physical memory) and a bitmap frame
+//! allocator over it, with failure injection. Tests, benches and anyone
+//! trying the crate on a host use it; it is also the smallest example of
+//! embedding the crate.
+//!
+//! The simulated MMU ([`crate::AddressSpace::translate`]) never sets
+//! accessed or dirty bits, so table snapshots compare exactly.
+
+use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::cell::Cell;
+use std::ptr::NonNull;
+use std::rc::Rc;
+
+use bitvec::vec::BitVec;
+use x86_64::structures::paging::{FrameAllocator, FrameDeallocator, PhysFrame, Size4KiB};
+use x86_64::PhysAddr;
+
+use crate::entry::PAGE_SIZE;
+use crate::phys::PhysMem;
+
+/// Physical address of the first simulated frame: not 0, so that a null
+/// frame is never valid.
+const BASE: u64 = 0x10_0000;
+
+/// Simulated physical memory: `frames` 4 KiB frames at [`BASE`].
+#[derive(Debug)]
+pub struct SimRam {
+    mem: NonNull<u8>,
+    frames: usize,
+}
+
+impl SimRam {
+    /// `frames` zeroed frames. Large arenas cost nothing until touched
+    /// (the host's own demand paging).
+    pub fn new(frames: usize) -> SimRam {
+        let layout = Self::layout(frames);
+        // SAFETY: the layout has non-zero size (at least one frame) and a
+        // valid power-of-two alignment.
+        let ptr = unsafe { alloc_zeroed(layout) };
+        let mem = NonNull::new(ptr).expect("host out of memory for SimRam");
+        SimRam { mem, frames }
+    }
+    fn layout(frames: usize) -> Layout {
+        Layout::from_size_align(frames.max(1) * PAGE_SIZE as usize, PAGE_SIZE as usize).unwrap()
+    }
+    /// Number of frames.
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+    /// One past the highest physical address.
+    pub fn phys_limit(&self) -> u64 {
+        BASE + self.frames as u64 * PAGE_SIZE
+    }
+    /// The first frame's physical address.
+    pub fn base(&self) -> u64 {
+        BASE
+    }
+}
+
+impl Drop for SimRam {
+    fn drop(&mut self) {
+        // SAFETY: `mem` came from `alloc_zeroed` with this same layout and
+        // is freed once, here.
+        unsafe { dealloc(self.mem.as_ptr(), Self::layout(self.frames)) }
+    }
+}
+
+// SAFETY: every frame in [BASE, phys_limit) maps to a distinct, 4096-aligned
+// 4096-byte slice of the arena, valid until the SimRam is dropped; the arena
+// is never exposed as a Rust reference.
+unsafe impl PhysMem for SimRam {
+    fn frame_ptr(&self, frame: PhysFrame) -> *mut u8 {
+        let pa = frame.start_address().as_u64();
+        assert!(
+            (BASE..self.phys_limit()).contains(&pa),
+            "frame {pa:#x} outside SimRam"
+        );
+        let offset = (pa - BASE) as usize;
+        // SAFETY: the assert keeps `offset` inside the arena.
+        unsafe { self.mem.as_ptr().add(offset) }
+    }
+}
+
+/// A bitmap allocator over a [`SimRam`]'s frames. Cloning shares the
+/// failure trigger, so a test can arm it after handing the allocator over.
+#[derive(Debug)]
+pub struct BitmapFrames {
+    used: BitVec,
+    free: usize,
+    next: usize,
+    fail_after: Rc<Cell<Option<usize>>>,
+}
+
+impl BitmapFrames {
+    /// All of `ram`'s frames, free.
+    pub fn new(ram: &SimRam) -> BitmapFrames {
+        BitmapFrames {
+            used: BitVec::repeat(false, ram.frames()),
+            free: ram.frames(),
+            next: 0,
+            fail_after: Rc::new(Cell::new(None)),
+        }
+    }
+    /// Free frames.
+    pub fn free_frames(&self) -> usize {
+        self.free
+    }
+    /// A handle that makes allocation fail after `n` more successes
+    /// (`Some(n)`), or never (`None`).
+    pub fn failure_trigger(&self) -> FailureTrigger {
+        FailureTrigger(self.fail_after.clone())
+    }
+}
+
+/// Arms or disarms allocation failure (see [`BitmapFrames::failure_trigger`]).
+#[derive(Debug, Clone)]
+pub struct FailureTrigger(Rc<Cell<Option<usize>>>);
+
+impl FailureTrigger {
+    /// Fail every allocation after `n` more succeed.
+    pub fn fail_after(&self, n: usize) {
+        self.0.set(Some(n));
+    }
+    /// Never fail.
+    pub fn disarm(&self) {
+        self.0.set(None);
+    }
+}
+
+// SAFETY: a frame is handed out only while its bit is clear, and its bit
+// stays set until it is deallocated, so no frame is given out twice.
+unsafe impl FrameAllocator<Size4KiB> for BitmapFrames {
+    fn allocate_frame(&mut self) -> Option<PhysFrame> {
+        if let Some(n) = self.fail_after.get() {
+            if n == 0 {
+                return None;
+            }
+            self.fail_after.set(Some(n - 1));
+        }
+        if self.free == 0 {
+            return None;
+        }
+        let len = self.used.len();
+        let idx = (self.next..len)
+            .chain(0..self.next)
+            .find(|&i| !self.used[i])
+            .expect("free count says a frame is free");
+        self.used.set(idx, true);
+        self.free -= 1;
+        self.next = (idx + 1) % len;
+        Some(PhysFrame::containing_address(PhysAddr::new(
+            BASE + idx as u64 * PAGE_SIZE,
+        )))
+    }
+}
+
+impl FrameDeallocator<Size4KiB> for BitmapFrames {
+    unsafe fn deallocate_frame(&mut self, frame: PhysFrame) {
+        let idx = ((frame.start_address().as_u64() - BASE) / PAGE_SIZE) as usize;
+        assert!(self.used[idx], "double free of frame {idx}");
+        self.used.set(idx, false);
+        self.free += 1;
+    }
+}
+
+/// The context tests and benches use.
+pub type HostMm = crate::Mm<SimRam, BitmapFrames>;
+
+/// A host context with `frames` frames of simulated RAM.
+pub fn host_mm(frames: usize) -> HostMm {
+    let ram = SimRam::new(frames);
+    let alloc = BitmapFrames::new(&ram);
+    let limit = ram.phys_limit();
+    crate::Mm::new(ram, alloc, limit, crate::Config::default())
+}

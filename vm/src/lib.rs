@@ -1,0 +1,207 @@
+//! # vm: x86_64 address spaces with four fork strategies
+//!
+//! A kernel-independent crate (`no_std` + `alloc`) that builds and edits
+//! x86_64 four-level page tables for user address spaces, and forks them in
+//! one of four ways:
+//!
+//! ```text
+//!  Classic           OnDemand            Hybrid                 Vfork
+//!  P root  C root    P root  C root      P root    C root       P root
+//!   |  copy  |        | copy   |          |   (RO,borrowed) |     |
+//!  L3      L3'       L3      L3'         L3 <------------- +     (child
+//!   |       |         |       |           |                      runs here)
+//!  L2      L2'       L2(ro)  L2'(ro)     L2
+//!   |       |          \     /            |
+//!  PT      PT'          PT (refcnt 2)    PT      + eager copies of the
+//!   \     /             |                 |        stack/TLS pages and
+//!   page (COW)         pages             pages     their table paths
+//! ```
+//!
+//! - **Classic**: copies every user table; private leaves become
+//!   read-only + copy-on-write in both spaces. Cost grows with mapped size.
+//! - **OnDemand** (ODF): copies the upper levels and shares last-level
+//!   tables, write-protected at level 2, with a reference count; the first
+//!   write below one copies that table, then the page.
+//! - **Hybrid**: the child's new root borrows the parent's tree read-only;
+//!   the pages libc's fork wrapper writes (stack, thread descriptor) are
+//!   copied at once, every other child write copies its path of tables and
+//!   page into the child alone. The parent's tables never change while
+//!   borrowed, and the parent waits until the child releases them (exec,
+//!   exit) or is promoted to a classic child. Cost: O(1) + pages touched.
+//! - **Vfork**: the child runs in the parent's space.
+//!
+//! ## Embedding
+//!
+//! A kernel provides physical memory access ([`PhysMem`]: a physical frame
+//! to a pointer, e.g. through its direct map) and a frame allocator (the
+//! `x86_64` crate's `FrameAllocator` + `FrameDeallocator`), keeps one
+//! [`Mm`] and executes the [`TlbFlush`] tokens every change returns:
+//!
+//! ```
+//! use vm::host::{BitmapFrames, SimRam};
+//! use vm::{Access, AddressSpace, Config, Mm, Prot, Strategy, Vma, VmaKind};
+//!
+//! let ram = SimRam::new(256); // 256 frames of simulated RAM
+//! let frames = BitmapFrames::new(&ram);
+//! let limit = ram.phys_limit();
+//! let mut mm = Mm::new(ram, frames, limit, Config::default());
+//!
+//! let mut parent = AddressSpace::new(&mut mm)?;
+//! parent.map(&mut mm, Vma::new(0x40_0000..0x40_4000, Prot::RW, VmaKind::Heap))?.ignore();
+//! parent.copy_to_user(&mut mm, 0x40_0000, b"hello")?.ignore();
+//!
+//! let forked = parent.fork(&mut mm, Strategy::Classic)?;
+//! forked.parent_flush.execute(|_page| { /* invlpg */ }, || { /* reload CR3 */ });
+//! let vm::Child::Space(mut child) = forked.child else { unreachable!() };
+//!
+//! // The child's write faults, copies the page, and leaves the parent alone.
+//! child.copy_to_user(&mut mm, 0x40_0000, b"HELLO")?.ignore();
+//! let mut buf = [0u8; 5];
+//! parent.read_user(&mm, 0x40_0000, &mut buf).unwrap();
+//! assert_eq!(&buf, b"hello");
+//! assert!(child.write_user(&mm, 0x40_0000, b"x").is_ok());
+//! assert!(parent.translate(&mm, 0x40_0000, Access::Write).is_err()); // COW
+//!
+//! child.destroy(&mut mm)?;
+//! parent.destroy(&mut mm)?;
+//! assert_eq!(mm.frames_in_use(), 0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Invariants (each checked by the tests)
+//! 1. Isolation: after any sequence of map / write / fork / exit / exec
+//!    under any strategy, every space reads what a reference model says.
+//! 2. A hybrid parent's tables are bit-for-bit unchanged by anything its
+//!    child does before release or promotion.
+//! 3. No leak: when every space is gone, every frame is free again.
+//! 4. Promotion yields a child equal to a classic fork taken at that point,
+//!    with the child's private writes kept.
+//! 5. Out of memory at any point returns an error and changes nothing.
+//!
+//! Huge pages are not used: every leaf is a 4 KiB page.
+
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+mod access;
+pub mod entry;
+mod fault;
+mod flush;
+mod fork;
+mod frame_refs;
+#[cfg(feature = "host")]
+pub mod host;
+mod mm;
+mod phys;
+mod space;
+mod stats;
+mod vma;
+
+pub use access::PageFault;
+pub use flush::TlbFlush;
+pub use fork::{Child, EagerPages, Forked, PromoteFlush, Strategy, StrategyKind};
+pub use mm::{Config, Mm};
+pub use phys::{FrameAlloc, PhysMem};
+pub use space::AddressSpace;
+pub use stats::{Stats, StrategyStats};
+pub use vma::{Prot, Vma, VmaKind, VmaList};
+
+/// A user access, as the MMU reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// A load.
+    Read,
+    /// A store.
+    Write,
+    /// An instruction fetch.
+    Execute,
+}
+
+/// Why a user access cannot be satisfied (`si_code` of the SIGSEGV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegvCause {
+    /// No area maps the address (`SEGV_MAPERR`).
+    NotMapped,
+    /// The area forbids the access (`SEGV_ACCERR`).
+    Protection,
+}
+
+/// The outcome of a fault that could not be resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Deliver SIGSEGV.
+    Segv {
+        /// The faulting address.
+        addr: u64,
+        /// Mapping or protection error.
+        cause: SegvCause,
+    },
+    /// No frame was free (the kernel's OOM policy decides).
+    OutOfMemory,
+    /// The space lends its tables to a hybrid child and must not change
+    /// (a kernel bug: the parent should be asleep).
+    Lent,
+}
+
+impl Fault {
+    pub(crate) fn into_vm_error(self) -> VmError {
+        match self {
+            Fault::Segv { .. } => VmError::NotMapped,
+            Fault::OutOfMemory => VmError::OutOfMemory,
+            Fault::Lent => VmError::Lent,
+        }
+    }
+}
+
+impl From<PageFault> for Fault {
+    fn from(f: PageFault) -> Fault {
+        let cause = if f.present {
+            SegvCause::Protection
+        } else {
+            SegvCause::NotMapped
+        };
+        Fault::Segv {
+            addr: f.addr,
+            cause,
+        }
+    }
+}
+
+/// Errors of the area and fork operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VmError {
+    /// No frame was free; nothing changed.
+    OutOfMemory,
+    /// The new area overlaps an existing one.
+    Overlap,
+    /// An address or length is not page aligned.
+    Unaligned,
+    /// The range is empty or leaves the user half.
+    OutOfRange,
+    /// Part of the range is not mapped.
+    NotMapped,
+    /// The space is a borrowing hybrid child: promote it first.
+    Borrowing,
+    /// The space lends its tables to a hybrid child and is frozen.
+    Lent,
+    /// Promotion of a space that does not borrow from that parent.
+    NotBorrowing,
+}
+
+impl core::fmt::Display for VmError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self, f)
+    }
+}
+
+impl core::fmt::Display for Fault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self, f)
+    }
+}
+
+impl core::error::Error for VmError {}
+impl core::error::Error for Fault {}

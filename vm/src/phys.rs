@@ -1,0 +1,99 @@
+//! The two things a kernel provides: access to physical memory and 4 KiB
+//! frames. All raw-pointer access to physical memory lives in this module.
+
+use crate::entry::{Pte, ENTRIES, PAGE_SIZE};
+use x86_64::structures::paging::{FrameAllocator, FrameDeallocator, PhysFrame, Size4KiB};
+
+/// Turns a physical frame into a pointer the code can use: a kernel's
+/// higher-half direct map, or a host buffer.
+///
+/// # Safety
+/// For every frame handed out by the paired frame allocator,
+/// [`PhysMem::frame_ptr`] must return a pointer that is 4096-byte aligned
+/// and valid for reads and writes of 4096 bytes for as long as the frame is
+/// allocated, and no Rust reference may alias that memory while the `vm`
+/// crate uses it.
+pub unsafe trait PhysMem {
+    /// The address of `frame`'s first byte.
+    fn frame_ptr(&self, frame: PhysFrame) -> *mut u8;
+}
+
+/// A 4 KiB frame allocator. The `x86_64` crate's traits are the interface,
+/// so a kernel that already implements them plugs in unchanged.
+pub trait FrameAlloc: FrameAllocator<Size4KiB> + FrameDeallocator<Size4KiB> {}
+impl<T: FrameAllocator<Size4KiB> + FrameDeallocator<Size4KiB>> FrameAlloc for T {}
+
+/// Safe access to page tables and page contents through a [`PhysMem`].
+///
+/// The methods are safe because the crate only passes frames it allocated
+/// from the paired allocator and still owns or borrows (the contract of
+/// [`PhysMem`]).
+pub(crate) struct Frames<'a, P: PhysMem>(pub &'a P);
+
+impl<P: PhysMem> Frames<'_, P> {
+    /// Entry `idx` of the table in `table`.
+    pub fn entry(&self, table: PhysFrame, idx: usize) -> Pte {
+        assert!(idx < ENTRIES);
+        let ptr = self.0.frame_ptr(table).cast::<u64>();
+        // SAFETY: (1) `ptr` is valid and 8-aligned for the whole frame by
+        // the PhysMem contract and `idx < 512` keeps the read inside it;
+        // (2) volatile because the MMU may set accessed/dirty bits behind
+        // the compiler's back.
+        Pte(unsafe { ptr.add(idx).read_volatile() })
+    }
+
+    /// Sets entry `idx` of `table`.
+    pub fn set_entry(&self, table: PhysFrame, idx: usize, pte: Pte) {
+        assert!(idx < ENTRIES);
+        let ptr = self.0.frame_ptr(table).cast::<u64>();
+        // SAFETY: as in `entry`: in bounds, aligned, and the frame is a
+        // table this crate owns, so no reference aliases it.
+        unsafe { ptr.add(idx).write_volatile(pte.0) }
+    }
+
+    /// All 512 entries of `table`.
+    pub fn entries(&self, table: PhysFrame) -> [u64; ENTRIES] {
+        let mut out = [0u64; ENTRIES];
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = self.entry(table, i).0;
+        }
+        out
+    }
+
+    /// Fills `frame` with zeros.
+    pub fn zero(&self, frame: PhysFrame) {
+        let ptr = self.0.frame_ptr(frame);
+        // SAFETY: `ptr` is valid for 4096 writable bytes (PhysMem contract)
+        // and the frame was just allocated, so nothing else refers to it.
+        unsafe { core::ptr::write_bytes(ptr, 0, PAGE_SIZE as usize) }
+    }
+
+    /// Copies a whole frame.
+    pub fn copy(&self, from: PhysFrame, to: PhysFrame) {
+        debug_assert_ne!(from, to);
+        let src = self.0.frame_ptr(from);
+        let dst = self.0.frame_ptr(to);
+        // SAFETY: both pointers are valid for 4096 bytes (PhysMem contract)
+        // and distinct frames never overlap.
+        unsafe { core::ptr::copy_nonoverlapping(src, dst, PAGE_SIZE as usize) }
+    }
+
+    /// Copies `buf.len()` bytes out of `frame` starting at `offset`.
+    pub fn read(&self, frame: PhysFrame, offset: usize, buf: &mut [u8]) {
+        assert!(offset + buf.len() <= PAGE_SIZE as usize);
+        let src = self.0.frame_ptr(frame);
+        // SAFETY: the assert keeps the range inside the frame, which is
+        // valid for reads (PhysMem contract); `buf` is a distinct Rust
+        // buffer so the ranges do not overlap.
+        unsafe { core::ptr::copy_nonoverlapping(src.add(offset), buf.as_mut_ptr(), buf.len()) }
+    }
+
+    /// Copies `data` into `frame` starting at `offset`.
+    pub fn write(&self, frame: PhysFrame, offset: usize, data: &[u8]) {
+        assert!(offset + data.len() <= PAGE_SIZE as usize);
+        let dst = self.0.frame_ptr(frame);
+        // SAFETY: the assert keeps the range inside the frame, which is
+        // valid for writes (PhysMem contract) and not aliased by `data`.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), dst.add(offset), data.len()) }
+    }
+}
