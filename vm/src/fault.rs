@@ -48,7 +48,10 @@ impl AddressSpace {
         let write = access == Access::Write;
         if write {
             if let Some(kind) = self.forked_by {
-                mm.stats.of_mut(kind).child_write_faults += 1;
+                let area = vma.kind.index();
+                let stats = mm.stats.of_mut(kind);
+                stats.child_write_faults += 1;
+                stats.child_write_faults_by_kind[area] += 1;
             }
         }
         self.resolve(mm, va, write, false).map(|(flush, _)| flush)

@@ -2,6 +2,7 @@
 //! `/proc/forkstat` and the benchmark reports.
 
 use crate::fork::StrategyKind;
+use crate::vma::VmaKind;
 
 /// Work done by one strategy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub struct StrategyStats {
     pub eager_pages: u64,
     /// Write faults taken by children of this strategy.
     pub child_write_faults: u64,
+    /// The same faults by the kind of area they hit, indexed by
+    /// [`VmaKind::index`] (stack, TLS, heap, anonymous, image).
+    pub child_write_faults_by_kind: [u64; VmaKind::COUNT],
     /// Hybrid children promoted to classic.
     pub promotions: u64,
     /// Hybrid children released at exec or exit.

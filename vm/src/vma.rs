@@ -69,6 +69,33 @@ pub enum VmaKind {
     Image,
 }
 
+impl VmaKind {
+    /// Number of kinds.
+    pub const COUNT: usize = 5;
+    /// Every kind, in [`VmaKind::index`] order.
+    pub const ALL: [VmaKind; VmaKind::COUNT] = [
+        VmaKind::Stack,
+        VmaKind::Tls,
+        VmaKind::Heap,
+        VmaKind::Anonymous,
+        VmaKind::Image,
+    ];
+    /// A dense index for per-kind counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            VmaKind::Stack => "stack",
+            VmaKind::Tls => "tls",
+            VmaKind::Heap => "heap",
+            VmaKind::Anonymous => "anonymous",
+            VmaKind::Image => "image",
+        }
+    }
+}
+
 /// One area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Vma {

@@ -226,6 +226,13 @@ fn hybrid_child_writes_never_touch_the_parent() {
     assert!(c.translate(&mm, HEAP + 4096, Access::Write).is_err());
     write(&mut c, &mut mm, HEAP + 4096, 2000);
     write(&mut c, &mut mm, STACK - 0x100, 0x6666);
+    let stats = mm.stats.of(StrategyKind::Hybrid);
+    assert_eq!(
+        stats.child_write_faults, 2,
+        "two heap faults; the stack was eager"
+    );
+    assert_eq!(stats.child_write_faults_by_kind[VmaKind::Heap.index()], 2);
+    assert_eq!(stats.child_write_faults_by_kind[VmaKind::Stack.index()], 0);
     assert_eq!(
         read(&c, &mm, HEAP + 2 * 4096),
         3,
