@@ -3,6 +3,9 @@
 # Usage: scripts/qemu-run.sh [--timeout SECS] [--interactive] [--add FILE]...
 #            KERNEL INITRD [KERNEL ARGS...]
 #
+# --iso FILE boots FILE (built by `just iso`, Limine) from a CD-ROM instead
+# of loading KERNEL through PVH; INITRD and the kernel arguments then come
+# from the ISO's limine.conf and are ignored here.
 # --add FILE appends FILE to the initramfs as /run/NAME (a second cpio
 # archive after the first, which the kernel's unpacker accepts).
 #
@@ -14,12 +17,14 @@
 set -uo pipefail
 timeout_s=600
 interactive=0
+iso=
 extra=()
 while [[ $# -gt 0 ]]; do
     case $1 in
         --timeout) timeout_s=$2; shift 2 ;;
         --interactive) interactive=1; shift ;;
         --add) extra+=("$2"); shift 2 ;;
+        --iso) iso=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -41,8 +46,12 @@ fi
 accel=$("$here/kvm-probe.sh" "$kernel")
 if [[ $accel == kvm ]]; then cpu=host; else cpu=max; fi
 args=(-accel "$accel" -cpu "$cpu" -m "${QEMU_MEM:-512M}" -display none
-    -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-    -kernel "$kernel" -initrd "$initrd" -append "$*")
+    -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [[ -n $iso ]]; then
+    args+=(-cdrom "$iso")
+else
+    args+=(-kernel "$kernel" -initrd "$initrd" -append "$*")
+fi
 if ((interactive)); then
     # The serial port is the terminal: raw mode so keys reach the kernel's
     # line discipline (Ctrl-A X quits QEMU).

@@ -47,5 +47,21 @@ for m in "${manifests[@]}"; do
         echo "----- end of kernel log -----"
     fi
 done
+# The kernel's own fault report: a deliberate kernel-mode page fault must
+# print registers, the faulting address and a backtrace, then exit QEMU with
+# the failure code (0x11) instead of hanging or rebooting.
+"$here/qemu-run.sh" --timeout 60 "$kernel" "$initrd" faulttest loglevel=3 >"$log" 2>&1
+rc=$?
+if ((rc == 17)) && grep -q 'KERNEL FAULT' "$log" &&
+    grep -q 'cr2 (faulting address) 0xfffffffff0000000' "$log" &&
+    (($(grep -c '^    #[0-9]' "$log") >= 3)); then
+    echo "ok kernel fault report"
+    total_pass=$((total_pass + 1))
+else
+    echo "FAIL kernel fault report (qemu status $rc)"
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + 1))
+    status=1
+fi
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

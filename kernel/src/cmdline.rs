@@ -18,6 +18,9 @@ pub struct Cmdline {
     pub runtests: Option<String>,
     /// `probe`: print a marker and power off (the KVM probe).
     pub probe: bool,
+    /// `faulttest`: fault in kernel mode on purpose, to test the fault
+    /// report (registers, address, backtrace, failure exit code).
+    pub faulttest: bool,
     /// Words the kernel did not recognise (passed to init's environment
     /// as Linux does with `name=value` words).
     pub unknown: Vec<String>,
@@ -38,6 +41,7 @@ impl Cmdline {
                 Some(("fork", v)) => c.fork = Some(v.to_string()),
                 Some(("runtests", v)) => c.runtests = Some(v.to_string()),
                 None if w == "probe" => c.probe = true,
+                None if w == "faulttest" => c.faulttest = true,
                 _ => c.unknown.push(w.to_string()),
             }
         }

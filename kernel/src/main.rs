@@ -91,6 +91,9 @@ pub fn kernel_main(info: BootInfo) -> ! {
     }
     fs::init(initramfs);
 
+    if cmd.faulttest {
+        fault_test_outer();
+    }
     proc::sched::init();
     arch::start_timer(time::HZ as u32);
 
@@ -102,6 +105,23 @@ pub fn kernel_main(info: BootInfo) -> ! {
         arch::qemu::exit(code);
     }
     shell::run()
+}
+
+/// Two frames deep, so the backtrace of the deliberate fault has callers.
+#[inline(never)]
+fn fault_test_outer() {
+    fault_test_inner(0xffff_ffff_f000_0000);
+    kprintln!("faulttest: the access did not fault");
+}
+
+#[inline(never)]
+fn fault_test_inner(addr: u64) {
+    let p = core::hint::black_box(addr) as *const u64;
+    // SAFETY: deliberately unsound for `faulttest` only: `addr` is in the
+    // unmapped top of the kernel half, so the read raises a page fault whose
+    // handler reports it and exits QEMU; the read never completes.
+    let v = unsafe { p.read_volatile() };
+    core::hint::black_box(v);
 }
 
 /// Stops the kernel before the full panic machinery is up.
