@@ -2,7 +2,7 @@
 //! as `nr::NAME` constants, and [`syscall_name`] for logging.
 //!
 //! Generated from the Linux UAPI header `asm/unistd_64.h` (numbers 0-450)
-//! plus the later additions through Linux 6.15 (451-467); `tests/libc_layout.rs`
+//! plus the later additions through Linux 6.17 (451-469); `tests/libc_numbers.rs`
 //! checks every number the `libc` crate also knows. Numbers 335-423 are unused
 //! on x86_64 (the gap left when the 32-bit time64 calls were numbered 403-423
 //! for other architectures only) and 512-547 are the x32 ABI, which we do not
@@ -389,10 +389,12 @@ pub mod nr {
     pub const LISTXATTRAT: usize = 465;
     pub const REMOVEXATTRAT: usize = 466;
     pub const OPEN_TREE_ATTR: usize = 467;
+    pub const FILE_GETATTR: usize = 468;
+    pub const FILE_SETATTR: usize = 469;
 }
 
 /// One past the highest syscall number in [`nr`].
-pub const SYSCALL_COUNT: usize = 468;
+pub const SYSCALL_COUNT: usize = 470;
 
 static NAMES: [&str; SYSCALL_COUNT] = [
     "read",
@@ -863,6 +865,8 @@ static NAMES: [&str; SYSCALL_COUNT] = [
     "listxattrat",
     "removexattrat",
     "open_tree_attr",
+    "file_getattr",
+    "file_setattr",
 ];
 
 /// The name of syscall `number` (e.g. `"openat"` for 257), for log lines
