@@ -58,3 +58,15 @@ test-qemu: deps kernel
 iso: deps kernel
     scripts/build-initramfs.sh
     scripts/qemu-iso.sh {{kernel_elf}} {{initramfs}} build/kernel.iso loglevel=5 ${KERNEL_ARGS:-}
+
+# Build the user test programs (Rust for x86_64-unknown-linux-musl, C with musl-gcc) into build/user/bin.
+user: deps
+    scripts/build-user.sh
+
+# Build build/initramfs.cpio: user programs, /tests/manifest and fixtures (format: user/README.md).
+initramfs: deps
+    scripts/build-initramfs.sh
+
+# Run the user-program suite on the host Linux: proves each expectation is Linux's own.
+test-user-linux: deps
+    scripts/test-user-on-linux.sh
