@@ -30,7 +30,9 @@ int main(void) {
         void *p = bad[i];
         printf("--- %s pointer\n", names[i]);
         CHECK_ERRNO(syscall(SYS_write, 1, p, 10), EFAULT);
+        lseek(fd, 0, SEEK_SET); /* data to copy: at EOF Linux returns 0 */
         CHECK_ERRNO(syscall(SYS_read, fd, p, 10), EFAULT);
+        CHECK(lseek(fd, 0, SEEK_CUR) == 0, "offset unchanged by the failed read");
         CHECK_ERRNO(syscall(SYS_open, p, O_RDONLY), EFAULT);
         CHECK_ERRNO(syscall(SYS_stat, p, buf), EFAULT);
         CHECK_ERRNO(syscall(SYS_stat, "/", p), EFAULT);

@@ -1,5 +1,7 @@
 /* Checks for the C user tests: one output line per check, and a summary
- * whose failure count becomes the exit status (0 = all passed). */
+ * whose failure count becomes the exit status (0 = all passed). Check
+ * lines are indented so the kernel runner's own unindented ok/FAIL lines
+ * (one per program) stay the only ones a harness greps for. */
 #ifndef USER_TESTS_CHECK_H
 #define USER_TESTS_CHECK_H
 
@@ -13,10 +15,10 @@ static int checks_run, checks_failed;
     do {                                                        \
         checks_run++;                                           \
         if (cond) {                                             \
-            printf("ok   ");                                    \
+            printf("  ok   ");                                    \
         } else {                                                \
             checks_failed++;                                    \
-            printf("FAIL ");                                    \
+            printf("  FAIL ");                                    \
         }                                                       \
         printf(__VA_ARGS__);                                    \
         printf("\n");                                           \

@@ -54,7 +54,9 @@ pub fn errno_name(errno: i32) -> String {
     name.to_string()
 }
 
-/// Counts checks and failures; every check prints one line.
+/// Counts checks and failures; every check prints one line, indented so
+/// that the kernel test runner's own unindented `ok`/`FAIL` lines (one per
+/// program) stay the only ones a harness greps for.
 #[derive(Debug, Default)]
 pub struct Checker {
     checks: u32,
@@ -70,10 +72,10 @@ impl Checker {
     pub fn check(&mut self, what: impl Display, ok: bool) {
         self.checks += 1;
         if ok {
-            println!("ok   {what}");
+            println!("  ok   {what}");
         } else {
             self.failures += 1;
-            println!("FAIL {what}");
+            println!("  FAIL {what}");
         }
     }
 

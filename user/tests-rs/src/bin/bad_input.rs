@@ -66,10 +66,18 @@ fn main() {
             syscall(libc::SYS_write, &[1, ptr, 10]),
             libc::EFAULT,
         );
+        // From offset 0 each time, so there is data to copy: at end of
+        // file Linux returns 0 without touching the buffer.
+        syscall(libc::SYS_lseek, &[file, 0, 0]).expect("rewind");
         c.errno(
             format_args!("read(file, {what}, 10)"),
             syscall(libc::SYS_read, &[file, ptr, 10]),
             libc::EFAULT,
+        );
+        c.equal(
+            format_args!("offset after read(file, {what})"),
+            syscall(libc::SYS_lseek, &[file, 0, 1]),
+            Ok(0),
         );
         c.errno(
             format_args!("open({what}, O_RDONLY)"),
