@@ -234,3 +234,64 @@ fn sigset_keeps_kill_and_stop_unblockable() {
     );
     assert_eq!(signal::default_action(40), signal::DefaultAction::Terminate);
 }
+
+#[test]
+fn signal_frame_matches_glibc_ucontext() {
+    use linux_abi::sigframe::{RtSigframe, SigContext, SignalFrameLayout, UContext};
+    // The registers sit where glibc's REG_* indices say.
+    let reg = |index: i32| index as usize * 8;
+    assert_eq!(offset_of!(SigContext, r8), reg(libc::REG_R8));
+    assert_eq!(offset_of!(SigContext, rdi), reg(libc::REG_RDI));
+    assert_eq!(offset_of!(SigContext, rax), reg(libc::REG_RAX));
+    assert_eq!(offset_of!(SigContext, rsp), reg(libc::REG_RSP));
+    assert_eq!(offset_of!(SigContext, rip), reg(libc::REG_RIP));
+    assert_eq!(offset_of!(SigContext, eflags), reg(libc::REG_EFL));
+    assert_eq!(offset_of!(SigContext, cs), reg(libc::REG_CSGSFS));
+    assert_eq!(offset_of!(SigContext, err), reg(libc::REG_ERR));
+    assert_eq!(offset_of!(SigContext, trapno), reg(libc::REG_TRAPNO));
+    assert_eq!(offset_of!(SigContext, oldmask), reg(libc::REG_OLDMASK));
+    assert_eq!(offset_of!(SigContext, cr2), reg(libc::REG_CR2));
+    assert_eq!(
+        offset_of!(SigContext, fpstate),
+        offset_of!(libc::mcontext_t, fpregs)
+    );
+    assert_eq!(size_of::<SigContext>(), size_of::<libc::mcontext_t>());
+    assert_eq!(
+        offset_of!(UContext, uc_stack),
+        offset_of!(libc::ucontext_t, uc_stack)
+    );
+    assert_eq!(
+        offset_of!(UContext, uc_mcontext),
+        offset_of!(libc::ucontext_t, uc_mcontext)
+    );
+    assert_eq!(
+        offset_of!(UContext, uc_sigmask),
+        offset_of!(libc::ucontext_t, uc_sigmask)
+    );
+    assert_eq!(offset_of!(RtSigframe, uc), 8);
+    assert_eq!(offset_of!(RtSigframe, info), 312);
+
+    let top = 0x7fff_ffff_f000;
+    let layout = SignalFrameLayout::new(top, 512).unwrap();
+    assert_eq!(layout.fpstate % 64, 0);
+    assert!(
+        layout.fpstate + 512 <= top - 128,
+        "FPU state below the red zone"
+    );
+    assert!(
+        layout.frame + RtSigframe::SIZE as u64 <= layout.fpstate,
+        "frame below the FPU state"
+    );
+    assert_eq!(
+        (layout.frame + 8) % 16,
+        0,
+        "handler entry looks like a call"
+    );
+    assert_eq!(SignalFrameLayout::new(100, 512), None);
+    let alt = SignalFrameLayout::on_alternate_stack(0x10_0000, 512).unwrap();
+    assert_eq!(
+        alt.fpstate,
+        0x10_0000 - 512,
+        "no red zone on the alternate stack"
+    );
+}
