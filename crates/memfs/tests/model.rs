@@ -1,8 +1,11 @@
 //! Property test: random sequences of name-space and data operations give
 //! the same results (values and errnos) as a simple model, a map from path
-//! to "directory" or "file contents", and leave the same tree behind.
+//! to "directory" or "file contents" (shared between hard links), and leave
+//! the same tree behind.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use linux_abi::fcntl::{O_CREAT, O_RDONLY, O_WRONLY};
 use linux_abi::time::Timespec;
@@ -13,7 +16,12 @@ use proptest::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {
     Dir,
-    File(Vec<u8>),
+    /// Hard links share one `Rc`; equality compares contents.
+    File(Rc<RefCell<Vec<u8>>>),
+}
+
+fn new_file(data: Vec<u8>) -> Node {
+    Node::File(Rc::new(RefCell::new(data)))
 }
 
 /// Paths are "/x/y/z" strings; the root is "" and always a directory.
@@ -27,6 +35,7 @@ enum Op {
     Unlink(String),
     Rmdir(String),
     Rename(String, String),
+    Link(String, String),
 }
 
 fn path() -> impl Strategy<Value = String> {
@@ -47,6 +56,7 @@ fn op() -> impl Strategy<Value = Op> {
         path().prop_map(Op::Unlink),
         path().prop_map(Op::Rmdir),
         (path(), path()).prop_map(|(a, b)| Op::Rename(a, b)),
+        (path(), path()).prop_map(|(a, b)| Op::Link(a, b)),
     ]
 }
 
@@ -85,9 +95,13 @@ fn apply_model(model: &mut Model, op: &Op) -> Result<(), Errno> {
         }
         Op::Write(p, offset, data) => {
             check_parents(model, p)?;
-            match model.entry(p.clone()).or_insert(Node::File(Vec::new())) {
+            match model
+                .entry(p.clone())
+                .or_insert_with(|| new_file(Vec::new()))
+            {
                 Node::Dir => return Err(Errno::EISDIR),
                 Node::File(contents) => {
+                    let mut contents = contents.borrow_mut();
                     if contents.len() < offset + data.len() {
                         contents.resize(offset + data.len(), 0);
                     }
@@ -100,7 +114,7 @@ fn apply_model(model: &mut Model, op: &Op) -> Result<(), Errno> {
             match model.get_mut(p) {
                 None => return Err(Errno::ENOENT),
                 Some(Node::Dir) => return Err(Errno::EISDIR),
-                Some(Node::File(contents)) => contents.resize(*len, 0),
+                Some(Node::File(contents)) => contents.borrow_mut().resize(*len, 0),
             }
         }
         Op::Unlink(p) => {
@@ -128,8 +142,12 @@ fn apply_model(model: &mut Model, op: &Op) -> Result<(), Errno> {
             check_parents(model, from)?;
             check_parents(model, to)?;
             let moving = model.get(from).cloned().ok_or(Errno::ENOENT)?;
-            if from == to {
-                return Ok(());
+            let same_file = match (&moving, model.get(to)) {
+                (Node::File(a), Some(Node::File(b))) => Rc::ptr_eq(a, b),
+                _ => false,
+            };
+            if from == to || same_file {
+                return Ok(()); // POSIX: renaming a link onto itself does nothing
             }
             let moving_dir = moving == Node::Dir;
             if moving_dir && to.starts_with(&format!("{from}/")) {
@@ -154,6 +172,19 @@ fn apply_model(model: &mut Model, op: &Op) -> Result<(), Errno> {
                 })
                 .collect();
             model.extend(moved);
+        }
+        Op::Link(from, to) => {
+            check_parents(model, from)?;
+            let target = match model.get(from) {
+                None => return Err(Errno::ENOENT),
+                Some(Node::Dir) => return Err(Errno::EPERM),
+                Some(file) => file.clone(),
+            };
+            check_parents(model, to)?;
+            if model.contains_key(to) {
+                return Err(Errno::EEXIST);
+            }
+            model.insert(to.clone(), target);
         }
     }
     Ok(())
@@ -186,6 +217,7 @@ fn apply_fs(fs: &mut FileSystem, op: &Op) -> Result<(), Errno> {
         Op::Unlink(p) => fs.unlink(root, p.as_bytes(), NOW),
         Op::Rmdir(p) => fs.rmdir(root, p.as_bytes(), NOW),
         Op::Rename(a, b) => fs.rename(root, a.as_bytes(), root, b.as_bytes(), NOW),
+        Op::Link(a, b) => fs.link(root, a.as_bytes(), root, b.as_bytes(), NOW),
     }
 }
 
@@ -207,7 +239,7 @@ fn snapshot(fs: &FileSystem, dir: Ino, prefix: &str, out: &mut Model) {
                 let mut data = vec![0; size + 1];
                 assert_eq!(fs.read(entry.ino, 0, &mut data).unwrap(), size);
                 data.truncate(size);
-                out.insert(path, Node::File(data));
+                out.insert(path, new_file(data));
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -234,7 +266,21 @@ proptest! {
         let mut tree = Model::new();
         snapshot(&fs, fs.root(), "", &mut tree);
         prop_assert_eq!(&tree, &model);
-        prop_assert_eq!(fs.inode_count(), model.len() + 1, "no leaked inodes");
+        // Hard links: names share an inode exactly when the model's share a
+        // file, and each file's nlink counts its names.
+        let mut files: BTreeMap<*const RefCell<Vec<u8>>, BTreeSet<u64>> = BTreeMap::new();
+        for (path, node) in &model {
+            let ino = fs.lookup(fs.root(), path.as_bytes(), false).unwrap();
+            if let Node::File(rc) = node {
+                files.entry(Rc::as_ptr(rc)).or_default().insert(ino.0);
+                prop_assert_eq!(fs.metadata(ino).unwrap().nlink as usize, Rc::strong_count(rc), "nlink of {}", path);
+            }
+        }
+        prop_assert!(files.values().all(|inos| inos.len() == 1), "links of one file share an inode");
+        let distinct_inos: BTreeSet<u64> = files.values().flatten().copied().collect();
+        prop_assert_eq!(distinct_inos.len(), files.len(), "different files have different inodes");
+        let dirs = model.values().filter(|n| **n == Node::Dir).count();
+        prop_assert_eq!(fs.inode_count(), files.len() + dirs + 1, "no leaked inodes");
         for path in model.keys() {
             let ino = fs.lookup(fs.root(), path.as_bytes(), true).unwrap();
             let opened = fs.open(fs.root(), path.as_bytes(), O_RDONLY, 0, NOW).unwrap();
