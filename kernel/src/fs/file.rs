@@ -156,6 +156,18 @@ impl OpenFile {
         }
     }
 
+    /// `pwrite64`: writes at `off` without moving the offset.
+    pub fn write_at(&self, off: u64, data: &[u8]) -> Result<usize, Errno> {
+        match self.node() {
+            Some((ino, NodeKind::File)) if self.writable() => {
+                with_fs(|fs| fs.write(ino, off, data, now()))
+            }
+            Some((_, NodeKind::File)) => Err(Errno::EBADF),
+            Some((_, NodeKind::Dir)) => Err(Errno::EISDIR),
+            _ => Err(Errno::ESPIPE),
+        }
+    }
+
     /// `write(2)` at the current offset (or the end with O_APPEND).
     pub fn write(&self, data: &[u8]) -> Result<usize, Errno> {
         if !self.writable() {

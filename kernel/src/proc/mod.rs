@@ -59,6 +59,8 @@ pub struct Process {
     pub files: Mutex<FdTable>,
     /// Working directory.
     pub cwd: Mutex<memfs::Ino>,
+    /// File-creation mask.
+    pub umask: AtomicU32,
     /// Signal dispositions and mask.
     pub signals: Mutex<SignalState>,
     /// A fatal signal to die of at the next return to user mode.
@@ -122,6 +124,7 @@ pub fn spawn(
         })),
         files: Mutex::new(files),
         cwd: Mutex::new(cwd),
+        umask: AtomicU32::new(0o022),
         signals: Mutex::new(SignalState {
             actions: [KernelSigaction {
                 sa_handler: 0,
@@ -239,7 +242,10 @@ pub fn handle_user_page_fault(addr: u64, error: u64) -> bool {
             crate::warn!("pid {}: out of memory at {addr:#x}", proc.pid);
             false
         }
-        Err(_) => false,
+        Err(e) => {
+            crate::debug!("pid {}: fault at {addr:#x} ({access:?}): {e}", proc.pid);
+            false
+        }
     })
 }
 

@@ -1,5 +1,7 @@
 //! File system calls.
-use super::uaccess::{copy_from_user, copy_to_user, read_path, read_struct, write_struct};
+use super::uaccess::{
+    access_ok, copy_from_user, copy_to_user, read_path, read_struct, write_struct,
+};
 use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile, Target};
 use crate::fs::pipe::Pipe;
@@ -30,39 +32,42 @@ fn cwd() -> Ino {
     current_process().map_or(crate::fs::root(), |p| *p.cwd.lock())
 }
 
-/// The directory a `*at` call's `dirfd` names (the cwd for AT_FDCWD or an
-/// absolute path).
-fn dir_base(dirfd: u64, path: &[u8]) -> Result<Ino, Errno> {
-    if path.starts_with(b"/") || dirfd as i32 == AT_FDCWD {
-        return Ok(cwd());
-    }
-    match file(dirfd)?.node() {
-        Some((ino, NodeKind::Dir)) => Ok(ino),
-        _ => Err(Errno::ENOTDIR),
-    }
-}
+use super::fs_meta::dir_base;
 
 pub fn read(fd: u64, buf: u64, len: u64) -> SysResult {
     let f = file(fd)?;
     let len = (len as usize).min(MAX_RW);
+    access_ok(buf, len)?;
     let mut k = vec![0u8; len.min(1 << 16)];
+    if !f.is_regular() {
+        // Devices and pipes: one read of what is there.
+        let n = f.read(&mut k)?;
+        copy_to_user(buf, &k[..n])?;
+        return Ok(n as u64);
+    }
+    // Regular files, in chunks; the offset only moves past bytes that
+    // reached the caller, so a bad buffer consumes nothing.
+    let mut off = f.offset.lock();
     let mut done = 0;
-    // Regular files are read in chunks so a large read needs no large
-    // kernel buffer; other files return after one read.
-    loop {
+    while done < len {
         let want = (len - done).min(k.len());
-        let n = f.read(&mut k[..want])?;
-        copy_to_user(buf + done as u64, &k[..n])?;
+        let n = f.read_at(*off, &mut k[..want])?;
+        if let Err(e) = copy_to_user(buf + done as u64, &k[..n]) {
+            return if done > 0 { Ok(done as u64) } else { Err(e) };
+        }
+        *off += n as u64;
         done += n;
-        if n < want || done == len || !f.is_regular() {
-            return Ok(done as u64);
+        if n < want {
+            break;
         }
     }
+    Ok(done as u64)
 }
 
 pub fn write(fd: u64, buf: u64, len: u64) -> SysResult {
     let f = file(fd)?;
     let len = (len as usize).min(MAX_RW);
+    access_ok(buf, len)?;
     let mut done = 0;
     while done < len {
         let chunk = (len - done).min(1 << 16);
@@ -82,10 +87,22 @@ pub fn pread(fd: u64, buf: u64, len: u64, off: u64) -> SysResult {
     if (off as i64) < 0 {
         return Err(Errno::EINVAL);
     }
-    let mut k = vec![0u8; (len as usize).min(MAX_RW)];
+    let len = (len as usize).min(MAX_RW);
+    access_ok(buf, len)?;
+    let mut k = vec![0u8; len];
     let n = f.read_at(off, &mut k)?;
     copy_to_user(buf, &k[..n])?;
     Ok(n as u64)
+}
+
+pub fn pwrite(fd: u64, buf: u64, len: u64, off: u64) -> SysResult {
+    let f = file(fd)?;
+    if (off as i64) < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = (len as usize).min(MAX_RW);
+    let data = super::uaccess::read_bytes(buf, len)?;
+    Ok(f.write_at(off, &data)? as u64)
 }
 
 fn iovecs(iov: u64, count: u64) -> Result<Vec<Iovec>, Errno> {
@@ -135,8 +152,9 @@ pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
     let path = read_path(path)?;
     let base = dir_base(dirfd, path.as_bytes())?;
     let flags = flags as u32;
-    let f = OpenFile::open(base, path.as_bytes(), flags, mode as u32 & 0o7777)?;
     let p = current_process().ok_or(Errno::EBADF)?;
+    let perm = mode as u32 & 0o7777 & !p.umask.load(Ordering::Relaxed);
+    let f = OpenFile::open(base, path.as_bytes(), flags, perm)?;
     let fd = p.files.lock().insert(f, flags & O_CLOEXEC != 0)?;
     Ok(fd as u64)
 }
@@ -335,7 +353,8 @@ pub fn chdir(path: u64) -> SysResult {
 pub fn mkdirat(dirfd: u64, path: u64, mode: u64) -> SysResult {
     let p = read_path(path)?;
     let base = dir_base(dirfd, p.as_bytes())?;
-    with_fs(|fs| fs.mkdir(base, p.as_bytes(), mode as u32 & 0o7777, now()))?;
+    let umask = current_process().map_or(0, |p| p.umask.load(Ordering::Relaxed));
+    with_fs(|fs| fs.mkdir(base, p.as_bytes(), mode as u32 & 0o7777 & !umask, now()))?;
     Ok(0)
 }
 

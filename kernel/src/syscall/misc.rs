@@ -21,6 +21,15 @@ pub fn getpid() -> SysResult {
     Ok(u64::from(current_process().ok_or(Errno::ESRCH)?.pid))
 }
 
+pub fn getpgid(pid: u64) -> SysResult {
+    let me = current_process().ok_or(Errno::ESRCH)?.pid;
+    if pid == 0 || pid == u64::from(me) {
+        Ok(u64::from(me))
+    } else {
+        Err(Errno::ESRCH)
+    }
+}
+
 pub fn getppid() -> SysResult {
     Ok(u64::from(current_process().ok_or(Errno::ESRCH)?.ppid))
 }

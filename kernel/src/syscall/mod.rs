@@ -2,6 +2,7 @@
 //! registers and return a value or an errno; unknown numbers get ENOSYS and
 //! are logged once each.
 mod fs;
+mod fs_meta;
 mod mem;
 mod misc;
 pub mod uaccess;
@@ -9,6 +10,9 @@ pub mod uaccess;
 use crate::arch::trapframe::TrapFrame;
 use core::sync::atomic::{AtomicU64, Ordering};
 use linux_abi::{nr, syscall_name, Errno};
+
+/// `AT_FDCWD` as a raw argument.
+const AT_FDCWD: u64 = linux_abi::fcntl::AT_FDCWD as u64;
 
 /// A handler's result: the value for `rax`, or an errno.
 pub type SysResult = Result<u64, Errno>;
@@ -22,7 +26,17 @@ pub extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
     let a = [
         frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9,
     ];
+    if crate::log::enabled(crate::log::DEBUG + 2) {
+        crate::log::print(format_args!("[syscall {n} ...]\n"));
+    }
     let result = dispatch(n, a, frame);
+    if crate::log::enabled(crate::log::DEBUG + 1) {
+        let name = syscall_name(n).unwrap_or("?");
+        crate::log::print(format_args!(
+            "[syscall {name}({:#x}, {:#x}, {:#x}, {:#x}) = {result:x?}]\n",
+            a[0], a[1], a[2], a[3]
+        ));
+    }
     frame.rax = match result {
         Ok(v) => v,
         Err(e) => e.as_syscall_return() as u64,
@@ -37,12 +51,12 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
     match n {
         nr::READ => fs::read(a[0], a[1], a[2]),
         nr::WRITE => fs::write(a[0], a[1], a[2]),
-        nr::OPEN => fs::openat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], a[2]),
+        nr::OPEN => fs::openat(AT_FDCWD, a[0], a[1], a[2]),
         nr::CLOSE => fs::close(a[0]),
-        nr::STAT => fs::newfstatat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], 0),
+        nr::STAT => fs::newfstatat(AT_FDCWD, a[0], a[1], 0),
         nr::FSTAT => fs::fstat(a[0], a[1]),
         nr::LSTAT => fs::newfstatat(
-            linux_abi::fcntl::AT_FDCWD as u64,
+            AT_FDCWD,
             a[0],
             a[1],
             u64::from(linux_abi::fcntl::AT_SYMLINK_NOFOLLOW),
@@ -57,9 +71,29 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::RT_SIGPROCMASK => misc::rt_sigprocmask(a[0], a[1], a[2], a[3]),
         nr::IOCTL => fs::ioctl(a[0], a[1], a[2]),
         nr::PREAD64 => fs::pread(a[0], a[1], a[2], a[3]),
+        nr::PWRITE64 => fs::pwrite(a[0], a[1], a[2], a[3]),
+        nr::FSYNC | nr::FDATASYNC => fs_meta::fsync(a[0]),
+        nr::TRUNCATE => fs_meta::truncate(a[0], a[1]),
+        nr::FTRUNCATE => fs_meta::ftruncate(a[0], a[1]),
+        nr::FCHDIR => fs_meta::fchdir(a[0]),
+        nr::RENAME => fs_meta::renameat2(AT_FDCWD, a[0], AT_FDCWD, a[1], 0),
+        nr::RENAMEAT => fs_meta::renameat2(a[0], a[1], a[2], a[3], 0),
+        nr::RENAMEAT2 => fs_meta::renameat2(a[0], a[1], a[2], a[3], a[4]),
+        nr::LINK => fs_meta::linkat(AT_FDCWD, a[0], AT_FDCWD, a[1], 0),
+        nr::LINKAT => fs_meta::linkat(a[0], a[1], a[2], a[3], a[4]),
+        nr::SYMLINK => fs_meta::symlinkat(a[0], AT_FDCWD, a[1]),
+        nr::SYMLINKAT => fs_meta::symlinkat(a[0], a[1], a[2]),
+        nr::CHMOD => fs_meta::fchmodat(AT_FDCWD, a[0], a[1], 0),
+        nr::FCHMOD => fs_meta::fchmod(a[0], a[1]),
+        nr::FCHMODAT => fs_meta::fchmodat(a[0], a[1], a[2], 0),
+        nr::FCHMODAT2 => fs_meta::fchmodat(a[0], a[1], a[2], a[3]),
+        nr::UTIMENSAT => fs_meta::utimensat(a[0], a[1], a[2], a[3]),
+        nr::UMASK => fs_meta::umask(a[0]),
+        nr::GETPGRP | nr::GETSID => misc::getpid(),
+        nr::GETPGID => misc::getpgid(a[0]),
         nr::READV => fs::readv(a[0], a[1], a[2]),
         nr::WRITEV => fs::writev(a[0], a[1], a[2]),
-        nr::ACCESS => fs::faccessat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1]),
+        nr::ACCESS => fs::faccessat(AT_FDCWD, a[0], a[1]),
         nr::PIPE => fs::pipe2(a[0], 0),
         nr::SCHED_YIELD => {
             crate::proc::sched::schedule();
@@ -75,14 +109,10 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::FCNTL => fs::fcntl(a[0], a[1], a[2]),
         nr::GETCWD => fs::getcwd(a[0], a[1]),
         nr::CHDIR => fs::chdir(a[0]),
-        nr::MKDIR => fs::mkdirat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1]),
-        nr::RMDIR => fs::unlinkat(
-            linux_abi::fcntl::AT_FDCWD as u64,
-            a[0],
-            u64::from(linux_abi::fcntl::AT_REMOVEDIR),
-        ),
-        nr::UNLINK => fs::unlinkat(linux_abi::fcntl::AT_FDCWD as u64, a[0], 0),
-        nr::READLINK => fs::readlinkat(linux_abi::fcntl::AT_FDCWD as u64, a[0], a[1], a[2]),
+        nr::MKDIR => fs::mkdirat(AT_FDCWD, a[0], a[1]),
+        nr::RMDIR => fs::unlinkat(AT_FDCWD, a[0], u64::from(linux_abi::fcntl::AT_REMOVEDIR)),
+        nr::UNLINK => fs::unlinkat(AT_FDCWD, a[0], 0),
+        nr::READLINK => fs::readlinkat(AT_FDCWD, a[0], a[1], a[2]),
         nr::GETTIMEOFDAY => misc::gettimeofday(a[0], a[1]),
         nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
         nr::GETPPID => misc::getppid(),

@@ -9,6 +9,15 @@ use alloc::vec;
 use alloc::vec::Vec;
 use linux_abi::{AbiBytes, Errno};
 
+/// Linux's `access_ok`: EFAULT unless `[addr, addr+len)` lies in the user
+/// half. Checked before a call has side effects (such as consuming input).
+pub fn access_ok(addr: u64, len: usize) -> Result<(), Errno> {
+    match addr.checked_add(len as u64) {
+        Some(end) if end <= crate::mm::layout::USER_END => Ok(()),
+        _ => Err(Errno::EFAULT),
+    }
+}
+
 /// Copies `buf.len()` bytes from user address `addr`.
 pub fn copy_from_user(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
     if buf.is_empty() {
