@@ -14,7 +14,7 @@ deps:
     scripts/deps.sh
 
 # Every test: host unit/property tests, lints, no_std build, then the QEMU suite.
-test: deps test-host
+test: deps test-host test-qemu
 
 # Host-side tests and checks (no QEMU).
 test-host:
