@@ -1,35 +1,65 @@
-//! File metadata and name-space calls: truncate, chmod, rename, link,
-//! symlink, utimensat, umask, fchdir, fsync.
+//! The name space and metadata: chdir, mkdir, unlink, rename, link,
+//! symlink, truncate, chmod, utimensat, umask, fsync.
+use super::lookup::{cwd, dir_base, file};
 use super::uaccess::{read_path, read_struct};
 use super::SysResult;
 use crate::fs::file::NodeKind;
 use crate::fs::{now, with_fs};
 use crate::proc::current_process;
 use core::sync::atomic::Ordering;
-use linux_abi::fcntl::{AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW};
+use linux_abi::fcntl::{AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW};
 use linux_abi::time::Timespec;
 use linux_abi::Errno;
 use memfs::{FileType, Ino};
 
-fn file(fd: u64) -> Result<alloc::sync::Arc<crate::fs::file::OpenFile>, Errno> {
-    let p = current_process().ok_or(Errno::EBADF)?;
-    let f = p.files.lock().get(fd as i32);
-    f
+pub fn chdir(path: u64) -> SysResult {
+    let p = read_path(path)?;
+    let ino = with_fs(|fs| -> Result<Ino, Errno> {
+        let ino = fs.lookup(cwd(), p.as_bytes(), true)?;
+        match fs.file_type(ino)? {
+            FileType::Directory => Ok(ino),
+            _ => Err(Errno::ENOTDIR),
+        }
+    })?;
+    let proc = current_process().ok_or(Errno::ESRCH)?;
+    *proc.cwd.lock() = ino;
+    Ok(0)
 }
 
-fn cwd() -> Ino {
-    current_process().map_or(crate::fs::root(), |p| *p.cwd.lock())
-}
-
-/// The directory a `*at` call's `dirfd` names.
-pub(super) fn dir_base(dirfd: u64, path: &[u8]) -> Result<Ino, Errno> {
-    if path.starts_with(b"/") || dirfd as i32 == AT_FDCWD {
-        return Ok(cwd());
-    }
-    match file(dirfd)?.node() {
-        Some((ino, NodeKind::Dir)) => Ok(ino),
+pub fn fchdir(fd: u64) -> SysResult {
+    match file(fd)?.node() {
+        Some((ino, NodeKind::Dir)) => {
+            let p = current_process().ok_or(Errno::ESRCH)?;
+            *p.cwd.lock() = ino;
+            Ok(0)
+        }
         _ => Err(Errno::ENOTDIR),
     }
+}
+
+pub fn mkdirat(dirfd: u64, path: u64, mode: u64) -> SysResult {
+    let p = read_path(path)?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    let umask = current_process().map_or(0, |p| p.umask.load(Ordering::Relaxed));
+    with_fs(|fs| fs.mkdir(base, p.as_bytes(), mode as u32 & 0o7777 & !umask, now()))?;
+    Ok(0)
+}
+
+pub fn unlinkat(dirfd: u64, path: u64, flags: u64) -> SysResult {
+    let flags = flags as u32;
+    if flags & !AT_REMOVEDIR != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let p = read_path(path)?;
+    let base = dir_base(dirfd, p.as_bytes())?;
+    with_fs(|fs| {
+        if flags & AT_REMOVEDIR != 0 {
+            fs.rmdir(base, p.as_bytes(), now())
+        } else {
+            fs.unlink(base, p.as_bytes(), now())
+        }
+    })?;
+    Ok(0)
 }
 
 fn check_len(len: u64) -> Result<u64, Errno> {
@@ -159,17 +189,6 @@ pub fn umask(mask: u64) -> SysResult {
     Ok(u64::from(
         p.umask.swap(mask as u32 & 0o777, Ordering::Relaxed),
     ))
-}
-
-pub fn fchdir(fd: u64) -> SysResult {
-    match file(fd)?.node() {
-        Some((ino, NodeKind::Dir)) => {
-            let p = current_process().ok_or(Errno::ESRCH)?;
-            *p.cwd.lock() = ino;
-            Ok(0)
-        }
-        _ => Err(Errno::ENOTDIR),
-    }
 }
 
 pub fn fsync(fd: u64) -> SysResult {

@@ -1,0 +1,81 @@
+//! Clocks and sleeping.
+use super::uaccess::{read_struct, write_struct};
+use super::SysResult;
+use crate::proc::sched;
+use linux_abi::time::{
+    Timespec, Timeval, CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE,
+    CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_COARSE,
+    CLOCK_THREAD_CPUTIME_ID,
+};
+use linux_abi::Errno;
+
+fn clock_ns(clock: u64) -> Result<u64, Errno> {
+    match clock as u32 {
+        CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(crate::time::realtime_ns()),
+        CLOCK_MONOTONIC
+        | CLOCK_MONOTONIC_RAW
+        | CLOCK_MONOTONIC_COARSE
+        | CLOCK_BOOTTIME
+        | CLOCK_PROCESS_CPUTIME_ID
+        | CLOCK_THREAD_CPUTIME_ID => Ok(crate::time::uptime_ns()),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn clock_gettime(clock: u64, tp: u64) -> SysResult {
+    let ns = clock_ns(clock)?;
+    write_struct(tp, &Timespec::from_nanos(ns))?;
+    Ok(0)
+}
+
+pub fn clock_getres(clock: u64, tp: u64) -> SysResult {
+    clock_ns(clock)?;
+    if tp != 0 {
+        write_struct(tp, &Timespec::from_nanos(1_000_000_000 / crate::time::HZ))?;
+    }
+    Ok(0)
+}
+
+pub fn gettimeofday(tv: u64, _tz: u64) -> SysResult {
+    if tv != 0 {
+        let ns = crate::time::realtime_ns();
+        let v = Timeval {
+            tv_sec: (ns / 1_000_000_000) as i64,
+            tv_usec: ((ns % 1_000_000_000) / 1000) as i64,
+        };
+        write_struct(tv, &v)?;
+    }
+    Ok(0)
+}
+
+pub fn nanosleep(req: u64, rem: u64) -> SysResult {
+    clock_nanosleep(u64::from(CLOCK_MONOTONIC), 0, req, rem)
+}
+
+pub fn clock_nanosleep(clock: u64, flags: u64, req: u64, rem: u64) -> SysResult {
+    const TIMER_ABSTIME: u64 = 1;
+    let now = clock_ns(clock)?;
+    let ts: Timespec = read_struct(req)?;
+    if !ts.is_valid() {
+        return Err(Errno::EINVAL);
+    }
+    let mut ns = (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64);
+    if flags & TIMER_ABSTIME != 0 {
+        ns = ns.saturating_sub(now);
+    }
+    let rem = if flags & TIMER_ABSTIME != 0 { 0 } else { rem };
+    let deadline = crate::time::ticks().saturating_add(crate::time::ns_to_ticks(ns));
+    while crate::time::ticks() < deadline {
+        sched::sleep_until(deadline);
+        if crate::proc::current_has_fatal_signal() {
+            if rem != 0 {
+                let left = (deadline - crate::time::ticks()) * (1_000_000_000 / crate::time::HZ);
+                write_struct(rem, &Timespec::from_nanos(left))?;
+            }
+            return Err(Errno::EINTR);
+        }
+    }
+    Ok(0)
+}
