@@ -23,7 +23,9 @@ test-host:
     cargo build -p vm --target x86_64-unknown-none
     cargo test
 
-# Criterion benches of the vm crate beside the host's own fork/vfork/posix_spawn.
+# Criterion benches of the vm crate's fork strategies beside the host's own
+# fork/vfork/posix_spawn (about 2.5 minutes; method in docs/benchmarks.md), then
+# the report: target/bench-host/results.json, report.md and a printed table.
 bench-host:
     cargo bench -p bench-host --bench fork
     cargo run -q -p bench-host --release --bin bench-report
