@@ -72,3 +72,11 @@ initramfs: deps
 # Run the user-program suite on the host Linux: proves each expectation is Linux's own.
 test-user-linux: deps
     scripts/test-user-on-linux.sh
+
+# Build the process tests (user/proc-tests: Rust, C with musl and glibc, BusyBox scripts) into build/proc-tests.
+proc-tests: deps
+    scripts/build-proc-tests.sh
+
+# Run the process tests on the host Linux (BusyBox from scripts/fetch-busybox.sh as sh).
+test-proc-linux: deps
+    scripts/test-proc-on-linux.sh

@@ -1,0 +1,93 @@
+//! SIGKILL to a child early after fork, while it spins writing over the
+//! parent's big buffer (its private copy). Under the hybrid fork that
+//! child is still borrowing the parent's tables, and the parent is asleep
+//! in fork(), so the kill comes from a third process: a "killer" forked
+//! first, which polls a MAP_SHARED word for the victim's pid (the victim
+//! stores getpid() there with no system call but getpid) and sends
+//! SIGKILL at once. Each round the parent then checks that wait4 reports
+//! SIGKILL, that its own buffer still holds its pattern, and that malloc
+//! and println work.
+//!
+//! Usage: kill_early [--rounds N] [--buffer-kb K]   (defaults 20, 4096)
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use proc_tests::sys::{self, Status};
+use proc_tests::Mapping;
+use proc_tests::{pattern, Args, Checker};
+use std::sync::atomic::Ordering::SeqCst;
+
+/// Word 0: the pid to kill (0 = none yet). Word 1: set to stop the killer.
+/// Word 2: kills sent.
+fn killer(shared: &Mapping) -> i32 {
+    let (victim, stop, sent) = (
+        shared.atomic_u64(0),
+        shared.atomic_u64(1),
+        shared.atomic_u64(2),
+    );
+    while stop.load(SeqCst) == 0 {
+        let pid = victim.swap(0, SeqCst);
+        if pid != 0 {
+            if sys::kill(pid as i32, libc::SIGKILL).is_ok() {
+                sent.fetch_add(1, SeqCst);
+            }
+        } else {
+            // SAFETY: sched_yield has no arguments or conditions.
+            unsafe { libc::sched_yield() };
+        }
+    }
+    0
+}
+
+fn main() {
+    let args = Args::from_env();
+    let rounds: usize = args.value("--rounds", 20);
+    let kb: usize = args.value("--buffer-kb", 4096);
+    let mut c = Checker::new("kill_early");
+
+    let shared = Mapping::shared(4096).expect("mmap shared");
+    let killer_pid = sys::spawn_child(|| killer(&shared)).expect("fork the killer");
+    let mut buf = vec![0u8; kb * 1024];
+    let (mut killed, mut intact, mut libc_ok) = (0, 0, 0);
+    for round in 0..rounds {
+        let b = pattern(round, 9);
+        buf.fill(b);
+        let view = buf.as_mut_ptr() as usize;
+        let len = buf.len();
+        let pid = sys::spawn_child(|| {
+            shared.atomic_u64(0).store(sys::getpid() as u64, SeqCst);
+            // SAFETY: this process's copy of `buf`; nothing else in this
+            // process uses it. Volatile so the writes really happen.
+            let mine = unsafe { std::slice::from_raw_parts_mut(view as *mut u8, len) };
+            let mut i = 0usize;
+            loop {
+                // SAFETY: `i % len` is in bounds of `mine`.
+                unsafe { std::ptr::write_volatile(&mut mine[i % len], b ^ 0xff) };
+                i = i.wrapping_add(4096 + 1);
+            }
+        })
+        .expect("fork the victim");
+        if sys::wait(pid) == Ok(Status::Signaled(libc::SIGKILL)) {
+            killed += 1;
+        }
+        intact += usize::from(buf.iter().all(|&x| x == b));
+        let v: Vec<String> = (0..100).map(|i| format!("{round}-{i}")).collect();
+        libc_ok += usize::from(v[99] == format!("{round}-99"));
+        println!("  round {round}: pattern {b:#04x}, victim {pid}");
+    }
+    shared.atomic_u64(1).store(1, SeqCst);
+    let sent = shared.atomic_u64(2).load(SeqCst);
+    c.equal(
+        "killer exited",
+        sys::wait(killer_pid),
+        Ok(Status::Exited(0)),
+    );
+    c.equal("victims killed by SIGKILL (wait4)", killed, rounds);
+    c.equal("kills the killer sent", sent, rounds as u64);
+    c.equal(
+        format_args!("rounds with the parent's {kb} KiB buffer intact"),
+        intact,
+        rounds,
+    );
+    c.equal("rounds with malloc/format working", libc_ok, rounds);
+    c.finish();
+}
