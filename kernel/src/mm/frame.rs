@@ -1,5 +1,10 @@
 //! The physical frame allocator: a bitmap over all RAM the memory map
-//! reports, one bit per 4 KiB frame (set = in use), searched next-fit.
+//! reports, one bit per 4 KiB frame (set = in use), searched next-fit a
+//! 64-frame word at a time, with a small stack of recently freed frames so
+//! the common free-then-allocate pattern (a page fault returning the frames
+//! it reserved but did not use) never rescans the bitmap. The search
+//! cursor only moves forward (wrapping), so allocation cost does not grow
+//! with the amount of memory in use.
 //!
 //! Written here rather than taken from a crate because it must be built
 //! inside memory it manages (the bitmap is carved out of the first usable
@@ -10,11 +15,15 @@ use spin::Mutex;
 /// Size of a frame.
 pub const FRAME_SIZE: u64 = 4096;
 
+/// Recently freed frames kept for immediate reuse.
+const RECENT: usize = 64;
+
 struct Bitmap {
     words: &'static mut [u64],
     frames: u64,
     next: u64,
     free: u64,
+    recent: arrayvec::ArrayVec<u64, RECENT>,
 }
 
 static FRAMES: Mutex<Option<Bitmap>> = Mutex::new(None);
@@ -38,12 +47,27 @@ impl Bitmap {
 
     /// Finds `count` free contiguous frames, next-fit, and marks them used.
     fn alloc(&mut self, count: u64) -> Option<u64> {
+        if count == 1 {
+            while let Some(f) = self.recent.pop() {
+                if !self.is_used(f) {
+                    self.set(f, true);
+                    return Some(f);
+                }
+            }
+        }
         let mut start = self.next;
         let mut scanned = 0;
         while scanned < self.frames {
             if start + count > self.frames {
                 scanned += self.frames - start;
                 start = 0;
+                continue;
+            }
+            // Skip whole words with no free frame.
+            if start.is_multiple_of(64) && self.words[(start / 64) as usize] == u64::MAX {
+                let step = 64.min(self.frames - start);
+                scanned += step;
+                start += step;
                 continue;
             }
             match (start..start + count).find(|&f| self.is_used(f)) {
@@ -113,6 +137,7 @@ pub fn init(info: &BootInfo, kernel_phys: (u64, u64)) {
         frames,
         next: 0,
         free: 0,
+        recent: arrayvec::ArrayVec::new(),
     };
     bm.free = frames;
     for r in info.memory.iter().filter(|r| r.usable) {
@@ -146,9 +171,7 @@ pub fn free(phys: u64) {
         let f = phys / FRAME_SIZE;
         assert!(bm.is_used(f), "double free of frame {phys:#x}");
         bm.set(f, false);
-        if f < bm.next {
-            bm.next = f;
-        }
+        let _ = bm.recent.try_push(f);
     }
 }
 
