@@ -12,8 +12,13 @@
  * - no handler ran in the parent during the window (the child, sharing
  *   the parent's memory, reads the counter as it starts and ends);
  * - the pending SIGALRM is delivered once the parent resumes.
+ * Then the same bound for fork() with a child that spins --spin-ms: the
+ * parent (asleep in fork() under the hybrid fork, in waitpid otherwise)
+ * must not be charged the child's CPU nor spin itself, and SIGALRM keeps
+ * arriving.
  *
- * Usage: vfork_cpu [--sleep-ms MS] [--max-cpu-percent P]   (200, 25) */
+ * Usage: vfork_cpu [--sleep-ms MS] [--spin-ms MS] [--max-cpu-percent P]
+ *        (defaults 200, 50, 25) */
 #include "check.h"
 
 #include <signal.h>
@@ -34,6 +39,20 @@ static long long rusage_ns(void) {
     getrusage(RUSAGE_SELF, &ru);
     return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+}
+
+/* A fork child that spins `ms` (no system call but the clock) and exits.
+ * Under the hybrid fork the parent sleeps in fork() meanwhile (until the
+ * child exits or is promoted); under classic fork it sleeps in waitpid. */
+__attribute__((noinline)) static pid_t fork_spinner(long ms) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        long long end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+        while (now_ns(CLOCK_MONOTONIC) < end) {
+        }
+        _exit(0);
+    }
+    return pid;
 }
 
 /* The child only reads and stores shared memory, sleeps and _exits. */
@@ -73,7 +92,7 @@ int main(int argc, char **argv) {
     long long cpu = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
     long long ru = rusage_ns() - ru0;
     long long wall = now_ns(CLOCK_MONOTONIC) - wall0;
-    long after = alarms;
+    long after = alarms, before;
 
     int status = -1;
     char d[32];
@@ -92,6 +111,29 @@ int main(int argc, char **argv) {
           child_start, child_end);
     CHECK(after > child_end, "the pending SIGALRM was delivered on resume (%ld -> %ld)",
           child_end, after);
+
+    /* The same for fork with a spinning child: the child's CPU is its own. */
+    long spin = arg_long(argc, argv, "--spin-ms", 50);
+    fflush(stdout);
+    before = alarms;
+    wall0 = now_ns(CLOCK_MONOTONIC);
+    cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+    ru0 = rusage_ns();
+    pid = fork_spinner(spin);
+    status = -1;
+    int reaped = pid > 0 && waitpid(pid, &status, 0) == pid;
+    cpu = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+    ru = rusage_ns() - ru0;
+    wall = now_ns(CLOCK_MONOTONIC) - wall0;
+    CHECK(reaped && status == 0, "fork child spinning %ld ms: %s", spin,
+          describe(status, d, sizeof d));
+    CHECK(cpu * 100 <= wall * max_pct && ru * 100 <= wall * max_pct,
+          "fork: parent CPU %lld.%03lld ms (thread), %lld.%03lld ms (RUSAGE_SELF) of %lld ms wall "
+          "(max %ld%%)",
+          cpu / 1000000, cpu / 1000 % 1000, ru / 1000000, ru / 1000 % 1000, wall / 1000000,
+          max_pct);
+    CHECK(alarms > before, "fork: SIGALRM kept arriving (%ld -> %ld)", before, alarms);
+
     it = (struct itimerval){{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &it, NULL);
     return finish("vfork_cpu");
