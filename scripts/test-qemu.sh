@@ -3,7 +3,10 @@
 # runner prints one `ok`/`FAIL` line per test and a final
 # `N passed, N failed` line, then exits QEMU through isa-debug-exit.
 # Usage: scripts/test-qemu.sh KERNEL INITRD [MANIFEST-IN-INITRAMFS...]
-# (default manifest: /tests/manifest). Extra kernel words: $KERNEL_ARGS.
+# (default manifests: /tests/manifest, the user-program suite, and
+# /ktests/manifest, the kernel's own tests: kernel/tests/user/*.c built here
+# with musl-gcc and appended to INITRD as /ktests). Extra kernel words:
+# $KERNEL_ARGS.
 # Exits non-zero if a test failed, the runner's summary is missing, or
 # QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
 # the whole kernel log is printed on failure.
@@ -12,10 +15,22 @@ kernel=${1:?usage: test-qemu.sh KERNEL INITRD [MANIFEST...]}
 initrd=${2:?missing INITRD}
 shift 2
 manifests=("$@")
-((${#manifests[@]})) || manifests=(/tests/manifest)
+((${#manifests[@]})) || manifests=(/tests/manifest /ktests/manifest)
 here=$(cd "$(dirname "$0")" && pwd)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+repo=$(cd "$here/.." && pwd)
+work=$(mktemp -d)
+log=$work/log
+trap 'rm -rf "$work"' EXIT
+
+# The kernel's own test programs, appended as a second cpio archive.
+mkdir -p "$work/root/ktests"
+cp "$repo/kernel/tests/manifest" "$work/root/ktests/manifest"
+for src in "$repo"/kernel/tests/user/*.c; do
+    musl-gcc -static -O2 -Wall -Wextra -Werror -o "$work/root/ktests/$(basename "$src" .c)" "$src"
+done
+(cd "$work/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$work/ktests.cpio"
+cat "$initrd" "$work/ktests.cpio" >"$work/initrd.cpio"
+initrd=$work/initrd.cpio
 total_pass=0
 total_fail=0
 status=0

@@ -1,7 +1,10 @@
 //! Runs programs on the kernel's behalf: `init=` (the kernel exits QEMU
 //! with its status) and the test manifest (`runtests=`), which lists one
-//! test per line as `<expect> <path> [args...]` with `<expect>` either
-//! `exit=N` or `signal=NAME`; `#` starts a comment.
+//! test per line as `[parallel=N] <expect> <path> [args...]` with
+//! `<expect>` either `exit=N` or `signal=NAME`; `#` starts a comment.
+//! `parallel=N` starts N copies at once (2..=16) and requires each to meet
+//! the expectation: the processes share the CPU through timer preemption,
+//! which is how the suite checks preemption and per-thread FPU state.
 use crate::arch::qemu;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -82,46 +85,13 @@ pub fn run_manifest(path: &str) -> ! {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
     {
-        let mut words = line.split_ascii_whitespace();
-        let (Some(expect), Some(prog)) = (words.next(), words.next()) else {
-            crate::kprintln!("FAIL bad manifest line: {line}");
-            failed += 1;
-            continue;
-        };
-        let args: Vec<String> = words.map(|w| w.to_string()).collect();
-        let want = match expect.split_once('=') {
-            Some(("exit", n)) => n.parse::<i32>().ok().map(|c| (c & 0xff) << 8),
-            Some(("signal", s)) => signal_from_name(s).map(|s| s as i32),
-            _ => None,
-        };
-        let Some(want) = want else {
-            crate::kprintln!("FAIL {prog}: bad expectation '{expect}'");
-            failed += 1;
-            continue;
-        };
-        let name = if args.is_empty() {
-            prog.to_string()
-        } else {
-            alloc::format!("{prog} {}", args.join(" "))
-        };
-        let free_before = crate::mm::frame::free_count();
-        match run_program(crate::fs::root(), prog, &args) {
-            Ok(got) if got == want => {
-                let leaked = free_before.saturating_sub(crate::mm::frame::free_count());
-                crate::info!("{name}: {leaked} frames not returned");
+        match run_test(line) {
+            Ok(name) => {
                 crate::kprintln!("ok {name}");
                 passed += 1;
             }
-            Ok(got) => {
-                crate::kprintln!(
-                    "FAIL {name}: got {}, expected {}",
-                    describe(got),
-                    describe(want)
-                );
-                failed += 1;
-            }
-            Err(e) => {
-                crate::kprintln!("FAIL {name}: cannot start: {e}");
+            Err(why) => {
+                crate::kprintln!("FAIL {why}");
                 failed += 1;
             }
         }
@@ -132,4 +102,64 @@ pub fn run_manifest(path: &str) -> ! {
     } else {
         qemu::EXIT_FAILURE
     })
+}
+
+/// Runs one manifest line; `Ok(name)` or `Err(reason)`.
+fn run_test(line: &str) -> Result<String, String> {
+    let mut words = line.split_ascii_whitespace().peekable();
+    let copies = match words.peek().and_then(|w| w.strip_prefix("parallel=")) {
+        Some(n) => {
+            words.next();
+            match n.parse::<usize>() {
+                Ok(n @ 2..=16) => n,
+                _ => return Err(alloc::format!("bad manifest line: {line}")),
+            }
+        }
+        None => 1,
+    };
+    let (Some(expect), Some(prog)) = (words.next(), words.next()) else {
+        return Err(alloc::format!("bad manifest line: {line}"));
+    };
+    let args: Vec<String> = words.map(|w| w.to_string()).collect();
+    let want = match expect.split_once('=') {
+        Some(("exit", n)) => n.parse::<i32>().ok().map(|c| (c & 0xff) << 8),
+        Some(("signal", s)) => signal_from_name(s).map(|s| s as i32),
+        _ => None,
+    }
+    .ok_or_else(|| alloc::format!("{prog}: bad expectation '{expect}'"))?;
+    let mut name = if args.is_empty() {
+        prog.to_string()
+    } else {
+        alloc::format!("{prog} {}", args.join(" "))
+    };
+    if copies > 1 {
+        name = alloc::format!("{name} (x{copies} in parallel)");
+    }
+    let mut argv = alloc::vec![prog.to_string()];
+    argv.extend(args.iter().cloned());
+    let free_before = crate::mm::frame::free_count();
+    let mut procs = Vec::new();
+    for _ in 0..copies {
+        match crate::proc::spawn(crate::fs::root(), prog, &argv, &default_env()) {
+            Ok(p) => procs.push(p),
+            Err(e) => {
+                for p in &procs {
+                    crate::proc::wait(p);
+                }
+                return Err(alloc::format!("{name}: cannot start: {e}"));
+            }
+        }
+    }
+    let statuses: Vec<i32> = procs.iter().map(crate::proc::wait).collect();
+    drop(procs);
+    if let Some(&got) = statuses.iter().find(|&&s| s != want) {
+        return Err(alloc::format!(
+            "{name}: got {}, expected {}",
+            describe(got),
+            describe(want)
+        ));
+    }
+    let leaked = free_before.saturating_sub(crate::mm::frame::free_count());
+    crate::info!("{name}: {leaked} frames not returned");
+    Ok(name)
 }
