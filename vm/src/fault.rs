@@ -186,16 +186,11 @@ impl AddressSpace {
 /// Copies a parent's table for a hybrid child: every entry still points
 /// into the parent's tree, read-only and marked borrowed.
 fn copy_borrowed_table<P: PhysMem, A: FrameAlloc>(mm: &Mm<P, A>, src: PhysFrame, dst: PhysFrame) {
-    let mem = mm.mem();
-    for (i, raw) in mem.entries(src).into_iter().enumerate() {
-        let e = Pte(raw);
-        let e = if e.present() {
-            e.without(F::WRITABLE).with(BORROWED)
-        } else {
-            e
-        };
-        mem.set_entry(dst, i, e);
-    }
+    let (w, b, p) = (F::WRITABLE.bits(), BORROWED.bits(), F::PRESENT.bits());
+    mm.mem().copy_table(src, dst, |_, e| {
+        let borrowed = if e & p != 0 { (e & !w) | b } else { e };
+        (e, borrowed)
+    });
 }
 
 /// Gives the space whose level-2 `table` holds entry `idx` a private copy
@@ -214,26 +209,22 @@ fn unshare<P: PhysMem, A: FrameAlloc>(
         return shared;
     }
     let new = pool.take();
-    for i in 0..entry::ENTRIES {
-        let leaf = mm.entry(shared, i);
-        if leaf.present() {
-            mm.refs.share(leaf.frame());
-            let leaf = if leaf.has(SHARED_PAGE) {
-                leaf
-            } else {
-                // Now two tables hold the frame: both must copy on write.
-                // The old table's other users reach it through entries
-                // that are write-protected already, so none holds a
-                // writable TLB entry for it.
-                let ro = leaf.without(F::WRITABLE).with(COW);
-                mm.set_entry(shared, i, ro);
-                ro
-            };
-            mm.set_entry(new, i, leaf);
-        } else {
-            mm.set_entry(new, i, leaf);
+    let (mem, refs) = mm.mem_and_refs();
+    mem.copy_table(shared, new, |_, raw| {
+        let leaf = Pte(raw);
+        if !leaf.present() {
+            return (raw, raw);
         }
-    }
+        refs.share(leaf.frame());
+        if leaf.has(SHARED_PAGE) {
+            return (raw, raw);
+        }
+        // Now two tables hold the frame: both must copy on write. The old
+        // table's other users reach it through entries that are
+        // write-protected already, so none holds a writable TLB entry.
+        let ro = leaf.without(F::WRITABLE).with(COW).0;
+        (ro, ro)
+    });
     mm.refs.release(shared);
     mm.set_entry(table, idx, Pte::new(new, table_flags()));
     mm.stats.of_mut(StrategyKind::OnDemand).tables_copied += 1;

@@ -26,23 +26,31 @@ const BASE: u64 = 0x10_0000;
 /// Simulated physical memory: `frames` 4 KiB frames at [`BASE`].
 #[derive(Debug)]
 pub struct SimRam {
+    raw: NonNull<u8>,
     mem: NonNull<u8>,
     frames: usize,
 }
 
 impl SimRam {
-    /// `frames` zeroed frames. Large arenas cost nothing until touched
-    /// (the host's own demand paging).
+    /// `frames` zeroed frames. Large arenas cost nothing until touched: the
+    /// allocation is made with the allocator's natural alignment (so it is
+    /// served by `calloc`, whose large blocks come straight from the OS as
+    /// zero pages) and aligned to 4 KiB by hand.
     pub fn new(frames: usize) -> SimRam {
         let layout = Self::layout(frames);
-        // SAFETY: the layout has non-zero size (at least one frame) and a
+        // SAFETY: the layout has non-zero size (at least two frames) and a
         // valid power-of-two alignment.
-        let ptr = unsafe { alloc_zeroed(layout) };
-        let mem = NonNull::new(ptr).expect("host out of memory for SimRam");
-        SimRam { mem, frames }
+        let raw = unsafe { alloc_zeroed(layout) };
+        let raw = NonNull::new(raw).expect("host out of memory for SimRam");
+        let pad = raw.as_ptr().align_offset(PAGE_SIZE as usize);
+        // SAFETY: the allocation has one spare frame, and `pad < 4096`
+        // keeps the aligned pointer and `frames` frames after it inside.
+        let mem = unsafe { NonNull::new_unchecked(raw.as_ptr().add(pad)) };
+        SimRam { raw, mem, frames }
     }
     fn layout(frames: usize) -> Layout {
-        Layout::from_size_align(frames.max(1) * PAGE_SIZE as usize, PAGE_SIZE as usize).unwrap()
+        let bytes = (frames.max(1) + 1) * PAGE_SIZE as usize;
+        Layout::from_size_align(bytes, 16).unwrap()
     }
     /// Number of frames.
     pub fn frames(&self) -> usize {
@@ -60,9 +68,9 @@ impl SimRam {
 
 impl Drop for SimRam {
     fn drop(&mut self) {
-        // SAFETY: `mem` came from `alloc_zeroed` with this same layout and
+        // SAFETY: `raw` came from `alloc_zeroed` with this same layout and
         // is freed once, here.
-        unsafe { dealloc(self.mem.as_ptr(), Self::layout(self.frames)) }
+        unsafe { dealloc(self.raw.as_ptr(), Self::layout(self.frames)) }
     }
 }
 
@@ -70,13 +78,14 @@ impl Drop for SimRam {
 // 4096-byte slice of the arena, valid until the SimRam is dropped; the arena
 // is never exposed as a Rust reference.
 unsafe impl PhysMem for SimRam {
+    #[inline]
     fn frame_ptr(&self, frame: PhysFrame) -> *mut u8 {
         let pa = frame.start_address().as_u64();
+        let offset = pa.wrapping_sub(BASE) as usize;
         assert!(
-            (BASE..self.phys_limit()).contains(&pa),
+            offset < self.frames * PAGE_SIZE as usize,
             "frame {pa:#x} outside SimRam"
         );
-        let offset = (pa - BASE) as usize;
         // SAFETY: the assert keeps `offset` inside the arena.
         unsafe { self.mem.as_ptr().add(offset) }
     }
@@ -141,14 +150,16 @@ unsafe impl FrameAllocator<Size4KiB> for BitmapFrames {
         if self.free == 0 {
             return None;
         }
-        let len = self.used.len();
-        let idx = (self.next..len)
-            .chain(0..self.next)
-            .find(|&i| !self.used[i])
+        // Lowest free frame at or after the cursor; frees move the cursor
+        // back, so the arena stays dense and the search short.
+        let idx = self.used[self.next..]
+            .first_zero()
+            .map(|i| i + self.next)
+            .or_else(|| self.used.first_zero())
             .expect("free count says a frame is free");
         self.used.set(idx, true);
         self.free -= 1;
-        self.next = (idx + 1) % len;
+        self.next = idx + 1;
         Some(PhysFrame::containing_address(PhysAddr::new(
             BASE + idx as u64 * PAGE_SIZE,
         )))
@@ -161,6 +172,7 @@ impl FrameDeallocator<Size4KiB> for BitmapFrames {
         assert!(self.used[idx], "double free of frame {idx}");
         self.used.set(idx, false);
         self.free += 1;
+        self.next = self.next.min(idx);
     }
 }
 

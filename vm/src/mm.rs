@@ -3,9 +3,10 @@
 //! A kernel keeps one (behind its own lock); tests keep one per scenario.
 
 use alloc::vec::Vec;
+use arrayvec::ArrayVec;
 use x86_64::structures::paging::PhysFrame;
 
-use crate::entry::{Pte, ENTRIES, USER_ROOT_ENTRIES};
+use crate::entry::{Pte, USER_ROOT_ENTRIES};
 use crate::frame_refs::FrameRefs;
 use crate::phys::{FrameAlloc, Frames, PhysMem};
 use crate::stats::Stats;
@@ -90,6 +91,12 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         Frames(&self.phys)
     }
 
+    /// Table access and the share counts at once (disjoint borrows), for
+    /// whole-table passes that count owners as they go.
+    pub(crate) fn mem_and_refs(&mut self) -> (Frames<'_, P>, &mut FrameRefs) {
+        (Frames(&self.phys), &mut self.refs)
+    }
+
     fn alloc_raw(&mut self) -> Result<PhysFrame, VmError> {
         let f = self.frames.allocate_frame().ok_or(VmError::OutOfMemory)?;
         self.in_use += 1;
@@ -115,7 +122,7 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
     /// before changing any table, so running out never leaves a half-done
     /// change behind.
     pub(crate) fn reserve(&mut self, n: usize) -> Result<Pool, VmError> {
-        let mut frames = Vec::with_capacity(n);
+        let mut frames = PoolFrames::with_capacity(n);
         for _ in 0..n {
             match self.alloc_raw() {
                 Ok(f) => frames.push(f),
@@ -137,12 +144,13 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
 
     /// A fresh root: empty user half, kernel half from the template.
     pub(crate) fn new_root(&mut self, pool: &mut Pool) -> PhysFrame {
-        let root = pool.take_zeroed(self);
-        if let Some(template) = self.kernel_half {
-            let mem = self.mem();
-            for i in USER_ROOT_ENTRIES..ENTRIES {
-                mem.set_entry(root, i, mem.entry(template, i));
-            }
+        let root = pool.take();
+        let mem = self.mem();
+        match self.kernel_half {
+            Some(template) => mem.copy_table(template, root, |i, e| {
+                (e, if i < USER_ROOT_ENTRIES { 0 } else { e })
+            }),
+            None => mem.zero(root),
         }
         root
     }
@@ -158,10 +166,52 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
     }
 }
 
+/// Frames reserved for one operation: inline for the few a fault needs,
+/// on the heap for a fork's many.
+#[derive(Debug)]
+enum PoolFrames {
+    Few(ArrayVec<PhysFrame, 8>),
+    Many(Vec<PhysFrame>),
+}
+
+impl PoolFrames {
+    fn with_capacity(n: usize) -> PoolFrames {
+        if n <= 8 {
+            PoolFrames::Few(ArrayVec::new())
+        } else {
+            PoolFrames::Many(Vec::with_capacity(n))
+        }
+    }
+    fn push(&mut self, f: PhysFrame) {
+        match self {
+            PoolFrames::Few(v) => v.push(f),
+            PoolFrames::Many(v) => v.push(f),
+        }
+    }
+    fn pop(&mut self) -> Option<PhysFrame> {
+        match self {
+            PoolFrames::Few(v) => v.pop(),
+            PoolFrames::Many(v) => v.pop(),
+        }
+    }
+}
+
+impl IntoIterator for PoolFrames {
+    type Item = PhysFrame;
+    type IntoIter =
+        core::iter::Chain<arrayvec::IntoIter<PhysFrame, 8>, alloc::vec::IntoIter<PhysFrame>>;
+    fn into_iter(self) -> Self::IntoIter {
+        match self {
+            PoolFrames::Few(v) => v.into_iter().chain(Vec::new()),
+            PoolFrames::Many(v) => ArrayVec::new().into_iter().chain(v),
+        }
+    }
+}
+
 /// Frames reserved for one operation.
 #[derive(Debug)]
 pub(crate) struct Pool {
-    frames: Vec<PhysFrame>,
+    frames: PoolFrames,
 }
 
 impl Pool {

@@ -32,6 +32,7 @@ pub(crate) struct Frames<'a, P: PhysMem>(pub &'a P);
 
 impl<P: PhysMem> Frames<'_, P> {
     /// Entry `idx` of the table in `table`.
+    #[inline]
     pub fn entry(&self, table: PhysFrame, idx: usize) -> Pte {
         assert!(idx < ENTRIES);
         let ptr = self.0.frame_ptr(table).cast::<u64>();
@@ -43,6 +44,7 @@ impl<P: PhysMem> Frames<'_, P> {
     }
 
     /// Sets entry `idx` of `table`.
+    #[inline]
     pub fn set_entry(&self, table: PhysFrame, idx: usize, pte: Pte) {
         assert!(idx < ENTRIES);
         let ptr = self.0.frame_ptr(table).cast::<u64>();
@@ -54,10 +56,37 @@ impl<P: PhysMem> Frames<'_, P> {
     /// All 512 entries of `table`.
     pub fn entries(&self, table: PhysFrame) -> [u64; ENTRIES] {
         let mut out = [0u64; ENTRIES];
-        for (i, slot) in out.iter_mut().enumerate() {
-            *slot = self.entry(table, i).0;
-        }
+        self.read(table, 0, bytemuck_u64s(&mut out));
         out
+    }
+
+    /// Fills table `dst` from table `src`: for each index,
+    /// `f(index, src_entry)` returns `(new_src_entry, dst_entry)`. The
+    /// source is rewritten only where the entry changes.
+    #[inline]
+    pub fn copy_table(
+        &self,
+        src: PhysFrame,
+        dst: PhysFrame,
+        mut f: impl FnMut(usize, u64) -> (u64, u64),
+    ) {
+        debug_assert_ne!(src, dst);
+        let s = self.0.frame_ptr(src).cast::<u64>();
+        let d = self.0.frame_ptr(dst).cast::<u64>();
+        for i in 0..ENTRIES {
+            // SAFETY: both frames are valid, aligned and distinct (PhysMem
+            // contract, debug-asserted above); `i < 512` keeps each access
+            // inside its frame; `dst` is a fresh table of the caller's and
+            // `src` a table the caller may change.
+            unsafe {
+                let old = s.add(i).read();
+                let (new_src, new_dst) = f(i, old);
+                if new_src != old {
+                    s.add(i).write(new_src);
+                }
+                d.add(i).write(new_dst);
+            }
+        }
     }
 
     /// Fills `frame` with zeros.
@@ -96,4 +125,13 @@ impl<P: PhysMem> Frames<'_, P> {
         // valid for writes (PhysMem contract) and not aliased by `data`.
         unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), dst.add(offset), data.len()) }
     }
+}
+
+/// The bytes of a table image, for a whole-table copy.
+fn bytemuck_u64s(words: &mut [u64; ENTRIES]) -> &mut [u8] {
+    let len = core::mem::size_of_val(words);
+    // SAFETY: any byte pattern is a valid u64 and u8 has alignment 1, so
+    // viewing the array's 4096 bytes as bytes is sound; the borrow keeps
+    // the array exclusively borrowed for the slice's lifetime.
+    unsafe { core::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), len) }
 }

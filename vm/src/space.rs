@@ -381,6 +381,17 @@ pub(crate) fn release_table<P: PhysMem, A: FrameAlloc>(
 /// Frees `table` and everything below it that this tree owns: borrowed
 /// entries are skipped, shared tables lose one reference.
 pub(crate) fn free_tree<P: PhysMem, A: FrameAlloc>(mm: &mut Mm<P, A>, table: PhysFrame, level: u8) {
+    if level == 1 {
+        // One bulk read of the leaves, then the releases.
+        for raw in mm.mem().entries(table) {
+            let e = Pte(raw);
+            if e.present() && !e.has(BORROWED) {
+                mm.release(e.frame());
+            }
+        }
+        mm.release(table);
+        return;
+    }
     let limit = if level == 4 {
         entry::USER_ROOT_ENTRIES
     } else {

@@ -64,19 +64,26 @@ impl EagerPages {
         EagerPages::default()
     }
     /// What musl's and glibc's fork wrappers write in the child: the stack
-    /// around the saved user stack pointer (the red zone below it and the
-    /// caller's frames above it) and the thread descriptor at the FS base
-    /// (`self->tid`, the robust list), which may straddle a page.
+    /// just around the saved user stack pointer (the 128-byte red zone
+    /// below it, the wrapper's and its caller's frames above it) and the
+    /// start of the thread descriptor at the FS base, where both libcs keep
+    /// the fields the child rewrites (`self->tid`, the robust list head:
+    /// within 0x300 bytes of the FS base in musl 1.2 and glibc 2.36).
     pub fn for_libc_fork(stack_pointer: u64, fs_base: u64) -> EagerPages {
         let mut pages = EagerPages::none();
-        pages.add(stack_pointer.saturating_sub(128));
-        pages.add(stack_pointer);
-        pages.add(stack_pointer + PAGE_SIZE);
+        pages.add_range(stack_pointer.saturating_sub(128), stack_pointer + 256);
         if fs_base != 0 {
-            pages.add(fs_base);
-            pages.add(fs_base + PAGE_SIZE);
+            pages.add_range(fs_base, fs_base + 0x300);
         }
         pages
+    }
+    /// Adds the pages overlapping `[start, end)`.
+    pub fn add_range(&mut self, start: u64, end: u64) {
+        let mut page = start & !(PAGE_SIZE - 1);
+        while page < end {
+            self.add(page);
+            page += PAGE_SIZE;
+        }
     }
     /// Adds the page containing `va` (ignored when full or present).
     pub fn add(&mut self, va: u64) {

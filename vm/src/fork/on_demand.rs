@@ -7,7 +7,7 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Child, Forked, StrategyKind};
-use crate::entry::{self, SHARED_TABLE};
+use crate::entry::{self, Pte, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
 use crate::space::{AddressSpace, Role};
@@ -64,6 +64,23 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
+    if level == 2 {
+        // Share every last-level table, write-protected in both spaces.
+        let mut shared_tables = 0;
+        let (mem, refs) = mm.mem_and_refs();
+        mem.copy_table(src, dst, |_, raw| {
+            let e = Pte(raw);
+            if !e.present() {
+                return (raw, raw);
+            }
+            refs.share(e.frame());
+            shared_tables += 1;
+            let shared = e.without(F::WRITABLE).with(SHARED_TABLE).0;
+            (shared, shared)
+        });
+        mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += shared_tables;
+        return;
+    }
     let limit = if level == 4 {
         entry::USER_ROOT_ENTRIES
     } else {
@@ -74,16 +91,13 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         if !e.present() {
             continue;
         }
-        let child_entry = if level == 2 {
-            mm.refs.share(e.frame());
-            mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += 1;
-            let shared = e.without(F::WRITABLE).with(SHARED_TABLE);
-            if shared != e {
-                mm.set_entry(src, idx, shared);
-            }
-            shared
-        } else {
-            let sub = pool.take_zeroed(mm);
+        let child_entry = {
+            // A level-2 copy is written whole by the pass above.
+            let sub = if level == 3 {
+                pool.take()
+            } else {
+                pool.take_zeroed(mm)
+            };
             copy_upper(mm, e.frame(), sub, level - 1, pool);
             mm.stats.of_mut(StrategyKind::OnDemand).tables_copied += 1;
             e.with_frame(sub)
