@@ -46,11 +46,15 @@ pub fn kernel_main(info: BootInfo) -> ! {
     time::init();
     let (ks, _, _, ke) = mm::layout::kernel_sections();
     let kphys = (info.kernel_phys_base, info.kernel_phys_base + (ke - ks));
+    // The direct map must also cover the kernel image and the initramfs,
+    // which a loader may place above the last usable region.
     let ram_top = info
         .memory
         .iter()
         .filter(|r| r.usable)
         .map(|r| r.start + r.len)
+        .chain(info.initramfs.map(|(s, l)| s + l))
+        .chain([kphys.1])
         .max()
         .unwrap_or(0);
     mm::frame::init(&info, kphys);

@@ -37,6 +37,7 @@ pub struct Loaded {
 
 /// Loads `image` with `argv` and `envp`. Nothing of the caller's changes.
 pub fn load(image: &[u8], argv: &[String], envp: &[String], hwcap: u32) -> Result<Loaded, Errno> {
+    check_phdr_table(image)?;
     let elf = ElfFile::new(image).map_err(|_| Errno::ENOEXEC)?;
     let h = &elf.header;
     if h.pt1.class() != xmas_elf::header::Class::SixtyFour
@@ -71,6 +72,25 @@ pub fn load(image: &[u8], argv: &[String], envp: &[String], hwcap: u32) -> Resul
             }
         }
     })
+}
+
+/// Checks, from the raw ELF64 header, that the program-header table lies
+/// inside the image: xmas-elf's own check adds without overflow checks and
+/// its iterator indexes the table unchecked, so a crafted file must be
+/// refused before it gets there.
+fn check_phdr_table(image: &[u8]) -> Result<(), Errno> {
+    let field = |at: usize, len: usize| -> Result<u64, Errno> {
+        let b = image.get(at..at + len).ok_or(Errno::ENOEXEC)?;
+        let mut v = [0u8; 8];
+        v[..len].copy_from_slice(b);
+        Ok(u64::from_le_bytes(v))
+    };
+    let (ph_off, ph_size, ph_num) = (field(32, 8)?, field(54, 2)?, field(56, 2)?);
+    let end = ph_off.checked_add(ph_size * ph_num).ok_or(Errno::ENOEXEC)?;
+    if image.len() < 64 || ph_size != 56 || ph_num == 0 || end > image.len() as u64 {
+        return Err(Errno::ENOEXEC);
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -165,7 +185,10 @@ fn load_into(
     if brk == 0 {
         return Err(Errno::ENOEXEC);
     }
-    let entry = base + elf.header.pt2.entry_point();
+    let entry = base
+        .checked_add(elf.header.pt2.entry_point())
+        .filter(|&e| e < crate::mm::layout::USER_END)
+        .ok_or(Errno::ENOEXEC)?;
     let stack = Vma::new(STACK_TOP - STACK_SIZE..STACK_TOP, Prot::RW, VmaKind::Stack);
     space.map(mm, stack).map_err(|_| Errno::ENOMEM)?.ignore();
     let aux = [

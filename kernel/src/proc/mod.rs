@@ -5,6 +5,7 @@
 pub mod loader;
 pub mod sched;
 pub mod thread;
+pub mod uaccess;
 
 use crate::arch::trapframe::TrapFrame;
 use crate::fs::fdtable::FdTable;
@@ -169,6 +170,12 @@ pub fn wait(proc: &Arc<Process>) -> i32 {
 /// Ends the current process with wait status `status`.
 pub fn exit_current(status: i32) -> ! {
     let proc = current_process().expect("exit from a kernel thread");
+    // CLONE_CHILD_CLEARTID / set_tid_address: zero the word (futex wake-up
+    // arrives with threads). A bad address is ignored, as on Linux.
+    let tid_addr = sched::current().clear_child_tid.load(Ordering::Relaxed);
+    if tid_addr != 0 {
+        let _ = uaccess::copy_to_user(tid_addr, &0u32.to_le_bytes());
+    }
     proc.files.lock().clear();
     // Leave the address space before freeing it.
     // SAFETY: the kernel template root maps the kernel half like every

@@ -1,11 +1,11 @@
 //! Descriptors: open, close, dup, fcntl, pipe, ioctl.
 use super::lookup::{dir_base, file};
-use super::uaccess::{copy_to_user, read_path, read_struct, write_struct};
 use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile, Target};
 use crate::fs::pipe::Pipe;
 use crate::fs::Device;
 use crate::proc::current_process;
+use crate::proc::uaccess::{copy_to_user, read_path, read_struct, write_struct};
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 use linux_abi::fcntl::*;

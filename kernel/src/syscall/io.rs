@@ -1,12 +1,12 @@
 //! Data transfer: read, write and their vector and positioned forms,
 //! lseek, poll.
 use super::lookup::file;
-use super::uaccess::{
-    access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, write_struct,
-};
 use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile, Target};
 use crate::fs::Device;
+use crate::proc::uaccess::{
+    access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, write_struct,
+};
 use alloc::vec;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;

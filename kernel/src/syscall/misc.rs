@@ -1,6 +1,6 @@
 //! Process identity, thread setup and system information calls.
-use super::uaccess::{copy_to_user, read_struct, write_struct};
 use super::SysResult;
+use crate::proc::uaccess::{copy_to_user, read_struct, write_struct};
 use crate::proc::{current_process, sched};
 use core::sync::atomic::Ordering;
 use linux_abi::resource::Rlimit;

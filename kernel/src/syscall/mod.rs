@@ -10,7 +10,6 @@ mod path;
 mod signal;
 mod stat;
 mod time;
-pub mod uaccess;
 
 use crate::arch::trapframe::TrapFrame;
 use core::sync::atomic::{AtomicU64, Ordering};

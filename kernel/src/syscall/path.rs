@@ -1,11 +1,11 @@
 //! The name space and metadata: chdir, mkdir, unlink, rename, link,
 //! symlink, truncate, chmod, utimensat, umask, fsync.
 use super::lookup::{cwd, dir_base, file};
-use super::uaccess::{read_path, read_struct};
 use super::SysResult;
 use crate::fs::file::NodeKind;
 use crate::fs::{now, with_fs};
 use crate::proc::current_process;
+use crate::proc::uaccess::{read_path, read_struct};
 use core::sync::atomic::Ordering;
 use linux_abi::fcntl::{AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW};
 use linux_abi::time::Timespec;

@@ -1,8 +1,8 @@
 //! Signal state calls. Dispositions, the mask and the alternate stack are
 //! stored and reported; delivery arrives with issue 4.
-use super::uaccess::{read_struct, write_struct};
 use super::SysResult;
 use crate::proc::current_process;
+use crate::proc::uaccess::{read_struct, write_struct};
 use linux_abi::signal::{KernelSigaction, SigSet, NSIG, SIGKILL, SIGSET_SIZE, SIGSTOP};
 use linux_abi::Errno;
 

@@ -1,9 +1,9 @@
 //! Looking at files: stat, statx, access, readlink, getdents64, getcwd.
 use super::lookup::{cwd, dir_base, file};
-use super::uaccess::{copy_to_user, read_path, write_struct};
 use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile};
 use crate::fs::with_fs;
+use crate::proc::uaccess::{copy_to_user, read_path, write_struct};
 use alloc::sync::Arc;
 use alloc::vec;
 use linux_abi::fcntl::*;

@@ -1,7 +1,7 @@
 //! Clocks and sleeping.
-use super::uaccess::{read_struct, write_struct};
 use super::SysResult;
 use crate::proc::sched;
+use crate::proc::uaccess::{read_struct, write_struct};
 use linux_abi::time::{
     Timespec, Timeval, CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE,
     CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_COARSE,

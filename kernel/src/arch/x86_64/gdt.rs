@@ -18,6 +18,9 @@ pub const USER_CS: u16 = 0x20 | 3;
 
 /// IST slot used by the double-fault handler.
 pub const DOUBLE_FAULT_IST: u16 = 0;
+/// IST slot for NMIs and machine checks, which can arrive on the first
+/// instruction of the SYSCALL entry, while RSP still holds the user stack.
+pub const NMI_IST: u16 = 1;
 
 const IST_STACK_SIZE: usize = 16 * 1024;
 
@@ -25,6 +28,7 @@ const IST_STACK_SIZE: usize = 16 * 1024;
 struct Stack(#[allow(dead_code)] [u8; IST_STACK_SIZE]);
 
 static mut DOUBLE_FAULT_STACK: Stack = Stack([0; IST_STACK_SIZE]);
+static mut NMI_STACK: Stack = Stack([0; IST_STACK_SIZE]);
 
 /// The TSS lives in a static so its address is stable; only `set_kernel_stack`
 /// mutates it after load, through a raw pointer, with interrupts off.
@@ -35,10 +39,12 @@ static GDT: Once<GlobalDescriptorTable> = Once::new();
 pub fn init() {
     let tss_ptr = &raw mut TSS;
     // SAFETY: runs once on the boot CPU before interrupts are enabled; no
-    // other reference to TSS or DOUBLE_FAULT_STACK exists yet.
+    // other reference to TSS or the IST stacks exists yet.
     unsafe {
-        let stack_top = (&raw const DOUBLE_FAULT_STACK as u64) + IST_STACK_SIZE as u64;
-        (*tss_ptr).interrupt_stack_table[DOUBLE_FAULT_IST as usize] = VirtAddr::new(stack_top);
+        let df_top = (&raw const DOUBLE_FAULT_STACK as u64) + IST_STACK_SIZE as u64;
+        let nmi_top = (&raw const NMI_STACK as u64) + IST_STACK_SIZE as u64;
+        (*tss_ptr).interrupt_stack_table[DOUBLE_FAULT_IST as usize] = VirtAddr::new(df_top);
+        (*tss_ptr).interrupt_stack_table[NMI_IST as usize] = VirtAddr::new(nmi_top);
     }
     let gdt = GDT.call_once(|| {
         let mut gdt = GlobalDescriptorTable::new();

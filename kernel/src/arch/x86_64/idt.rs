@@ -1,5 +1,5 @@
 //! The IDT: every vector 0..48 goes through a stub in `stubs.rs`.
-use super::gdt::DOUBLE_FAULT_IST;
+use super::gdt::{DOUBLE_FAULT_IST, NMI_IST};
 use super::stubs::STUBS;
 use spin::Once;
 use x86_64::structures::idt::InterruptDescriptorTable;
@@ -49,6 +49,9 @@ pub fn init() {
                 };
                 if vector == 8 {
                     opts.set_stack_index(DOUBLE_FAULT_IST);
+                }
+                if vector == 2 || vector == 18 {
+                    opts.set_stack_index(NMI_IST);
                 }
                 if vector == 3 {
                     opts.set_privilege_level(PrivilegeLevel::Ring3);

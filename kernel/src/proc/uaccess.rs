@@ -2,8 +2,8 @@
 //! process's page tables (the `vm` crate), never through a user pointer,
 //! so a bad address is EFAULT and never a kernel fault; writes resolve
 //! copy-on-write pages first.
+use super::current_process;
 use crate::mm::user::{self, with_mm};
-use crate::proc::current_process;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
