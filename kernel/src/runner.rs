@@ -159,7 +159,13 @@ fn run_test(line: &str) -> Result<String, String> {
             describe(want)
         ));
     }
+    // Every frame a test's processes used must be free again once they
+    // are gone (page tables and pages alike).
     let leaked = free_before.saturating_sub(crate::mm::frame::free_count());
-    crate::info!("{name}: {leaked} frames not returned");
+    if leaked != 0 {
+        return Err(alloc::format!(
+            "{name}: {leaked} frames not returned after exit"
+        ));
+    }
     Ok(name)
 }

@@ -8,6 +8,10 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use linux_abi::termios::{Termios, Winsize, ECHO, ICANON, ICRNL, VEOF, VERASE, VINTR, VKILL};
 use spin::Mutex;
 
+/// Most bytes of input kept (line being edited plus lines ready), as
+/// Linux's N_TTY buffer; further input is dropped until a reader drains it.
+const MAX_INPUT: usize = 4096;
+
 struct Tty {
     termios: Termios,
     /// Bytes of the line being edited (canonical mode).
@@ -42,11 +46,15 @@ fn echo(bytes: &[u8]) {
 pub fn input_byte(mut b: u8) {
     with_tty(|t| {
         let tio = t.termios;
+        let full = t.line.len() + t.ready.len() >= MAX_INPUT;
         if b == b'\r' && tio.c_iflag & ICRNL != 0 {
             b = b'\n';
         }
         let echo_on = tio.c_lflag & ECHO != 0;
         if tio.c_lflag & ICANON == 0 {
+            if full {
+                return;
+            }
             t.ready.push_back(b);
             if echo_on {
                 echo(&[b]);
@@ -74,7 +82,7 @@ pub fn input_byte(mut b: u8) {
                 let line: VecDeque<u8> = core::mem::take(&mut t.line);
                 t.ready.extend(line);
             }
-        } else {
+        } else if !full || b == b'\n' {
             t.line.push_back(b);
             if echo_on {
                 echo(&[b]);
