@@ -59,7 +59,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
         .unwrap_or(0);
     mm::frame::init(&info, kphys);
     arch::paging::init(info.hhdm_offset, ram_top, info.kernel_phys_base);
-    mm::heap::init(info.hhdm_offset);
+    mm::heap::init();
     mm::user::init(ram_top, arch::paging::kernel_root());
 
     let cmd = CMDLINE.call_once(|| cmdline::Cmdline::parse(&info.cmdline));

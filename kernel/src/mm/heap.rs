@@ -1,26 +1,122 @@
-//! The kernel heap: one physically contiguous block of frames reached
-//! through the direct map, managed by `linked_list_allocator`.
+//! The kernel heap: `linked_list_allocator` over a virtual region of the
+//! kernel half that grows on demand. When an allocation does not fit, more
+//! frames (any, not necessarily contiguous) are mapped at the heap's end
+//! and handed to the allocator, so the in-memory filesystem and kernel
+//! objects take memory as they need it instead of a size fixed at boot.
+//!
+//! The heap never shrinks (the allocator cannot return memory from its
+//! middle), so it may grow to half of the RAM free at boot; the other half
+//! stays for user memory. User memory stops [`USER_RESERVE`] frames short of
+//! exhaustion (see `mm::user`), so running a process out of memory never
+//! starves the heap.
 use super::frame;
-use linked_list_allocator::LockedHeap;
+use super::layout::{HEAP_BASE, HEAP_MAX};
+use core::alloc::{GlobalAlloc, Layout};
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU64, Ordering};
+use linked_list_allocator::Heap;
+use spin::Mutex;
 
-#[global_allocator]
-static HEAP: LockedHeap = LockedHeap::empty();
+/// Heap mapped at boot.
+const INITIAL: u64 = 16 << 20;
+/// Smallest growth step.
+const STEP: u64 = 2 << 20;
+/// Frames user memory leaves for the kernel.
+pub const USER_RESERVE: u64 = 4096;
 
-/// Carves the heap out of free frames: a quarter of free RAM, at most
-/// 256 MiB and at least 8 MiB.
-pub fn init(hhdm: u64) {
-    let frames = (frame::free_count() / 4).clamp(2048, 65536);
-    let Some(phys) = frame::alloc_contiguous(frames) else {
-        crate::kpanic_early("no memory for the kernel heap");
-    };
-    let size = (frames * frame::FRAME_SIZE) as usize;
-    // SAFETY: the frames were just allocated for the heap alone, are mapped
-    // through the direct map at `hhdm`, and `init` runs once at boot.
-    unsafe { HEAP.lock().init((phys + hhdm) as *mut u8, size) };
+struct GrowingHeap {
+    heap: Mutex<Heap>,
+    /// End of the mapped part of the heap region.
+    top: AtomicU64,
+    /// Most bytes the heap may map (set at boot).
+    limit: AtomicU64,
+    /// Frames taken for the heap: its pages and their page tables.
+    frames: AtomicU64,
 }
 
-/// (used, free) heap bytes.
+#[global_allocator]
+static HEAP: GrowingHeap = GrowingHeap {
+    heap: Mutex::new(Heap::empty()),
+    top: AtomicU64::new(HEAP_BASE),
+    limit: AtomicU64::new(INITIAL),
+    frames: AtomicU64::new(0),
+};
+
+impl GrowingHeap {
+    /// Maps up to `bytes` more at the top; returns how many were mapped.
+    fn map_more(&self, bytes: u64) -> u64 {
+        let top = self.top.load(Ordering::Relaxed);
+        let end = HEAP_BASE + self.limit.load(Ordering::Relaxed).min(HEAP_MAX);
+        let mut mapped = 0;
+        let free_before = frame::free_count();
+        while mapped < bytes && top + mapped < end {
+            let Some(phys) = frame::alloc() else { break };
+            if !crate::arch::paging::map_kernel_page(top + mapped, phys) {
+                frame::free(phys);
+                break;
+            }
+            mapped += frame::FRAME_SIZE;
+        }
+        self.top.store(top + mapped, Ordering::Relaxed);
+        let taken = free_before.saturating_sub(frame::free_count());
+        self.frames.fetch_add(taken, Ordering::Relaxed);
+        mapped
+    }
+}
+
+// SAFETY: `Heap` hands out disjoint, correctly aligned blocks from memory
+// that is mapped and owned by the heap alone (the region is reserved for it
+// in `layout`, and `map_more` maps fresh frames before `extend` publishes
+// them); every access holds the lock.
+unsafe impl GlobalAlloc for GrowingHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let mut heap = self.heap.lock();
+        if let Ok(p) = heap.allocate_first_fit(layout) {
+            return p.as_ptr();
+        }
+        let need = (layout.size() as u64 + layout.align() as u64 + 64).next_multiple_of(STEP);
+        let got = self.map_more(need.max(STEP));
+        if got > 0 {
+            // SAFETY: [top, top + got) was just mapped right after the
+            // heap's end and belongs to nothing else.
+            unsafe { heap.extend(got as usize) };
+        }
+        heap.allocate_first_fit(layout)
+            .map_or(core::ptr::null_mut(), |p| p.as_ptr())
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller passes a pointer this allocator returned for
+        // `layout` (GlobalAlloc contract), so it is non-null.
+        unsafe {
+            self.heap
+                .lock()
+                .deallocate(NonNull::new_unchecked(ptr), layout)
+        }
+    }
+}
+
+/// Maps the initial heap. Needs the frame allocator and the kernel page
+/// tables.
+pub fn init() {
+    let half = frame::free_count() / 2 * frame::FRAME_SIZE;
+    HEAP.limit.store(half.max(INITIAL), Ordering::Relaxed);
+    let mapped = HEAP.map_more(INITIAL);
+    if mapped < INITIAL {
+        crate::kpanic_early("no memory for the kernel heap");
+    }
+    // SAFETY: [HEAP_BASE, HEAP_BASE + mapped) is freshly mapped, reserved
+    // for the heap, and `init` runs once at boot before any allocation.
+    unsafe { HEAP.heap.lock().init(HEAP_BASE as *mut u8, mapped as usize) };
+}
+
+/// Frames the heap has taken so far (pages and page tables).
+pub fn frames() -> u64 {
+    HEAP.frames.load(Ordering::Relaxed)
+}
+
+/// (used, free) bytes of the mapped heap.
 pub fn stats() -> (usize, usize) {
-    let h = HEAP.lock();
+    let h = HEAP.heap.lock();
     (h.used(), h.free())
 }

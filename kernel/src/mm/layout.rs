@@ -5,6 +5,10 @@ pub const KERNEL_VMA: u64 = 0xffff_ffff_8000_0000;
 /// Direct map the PVH trampoline builds (first GiB) and the kernel's own
 /// page tables extend to all RAM when booted through PVH.
 pub const BOOT_HHDM: u64 = 0xffff_8000_0000_0000;
+/// Start of the kernel heap's virtual region (PML4 slot 384).
+pub const HEAP_BASE: u64 = 0xffff_c000_0000_0000;
+/// Most the heap may grow to.
+pub const HEAP_MAX: u64 = 256 << 30;
 /// First address of the kernel half; user addresses are below
 /// [`USER_END`].
 pub const USER_END: u64 = 0x0000_8000_0000_0000;

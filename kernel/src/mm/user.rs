@@ -28,6 +28,11 @@ pub struct KernelFrames;
 // SAFETY: `frame::alloc` never hands out a frame twice before it is freed.
 unsafe impl FrameAllocator<Size4KiB> for KernelFrames {
     fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        // User memory leaves a reserve so that a process running out of
+        // memory cannot starve the kernel heap.
+        if frame::free_count() <= super::heap::USER_RESERVE {
+            return None;
+        }
         frame::alloc().map(|a| PhysFrame::containing_address(PhysAddr::new(a)))
     }
 }

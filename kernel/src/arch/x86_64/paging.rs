@@ -100,6 +100,35 @@ pub fn init(hhdm_offset: u64, ram_top: u64, kernel_phys_base: u64) {
     unsafe { Cr3::write(root, Cr3Flags::empty()) };
 }
 
+/// Maps one 4 KiB kernel page (read/write, no-execute, global) at `va` to
+/// `phys` in the kernel half shared by every address space. Returns false
+/// if a table frame could not be allocated or `va` is already mapped.
+pub fn map_kernel_page(va: u64, phys: u64) -> bool {
+    let root = kernel_root();
+    // SAFETY: the template root is a valid table reachable through the
+    // direct map; kernel code runs with interrupts off on one CPU, so no
+    // one else edits the tables meanwhile. Its kernel-half PML4 entries are
+    // the ones every user root copied, so the mapping shows everywhere.
+    let mut mapper = unsafe {
+        let table = &mut *(phys_to_virt(root) as *mut PageTable);
+        OffsetPageTable::new(table, VirtAddr::new(hhdm()))
+    };
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(va));
+    let frame = PhysFrame::containing_address(PhysAddr::new(phys));
+    let flags = F::PRESENT | F::WRITABLE | F::GLOBAL | F::NO_EXECUTE;
+    // SAFETY: `va` lies in the heap region, which nothing else maps, and
+    // `phys` is a fresh frame owned by the caller.
+    match unsafe {
+        mapper.map_to_with_table_flags(page, frame, flags, F::PRESENT | F::WRITABLE, &mut Frames)
+    } {
+        Ok(flush) => {
+            flush.ignore(); // the page was not present: nothing cached
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// Switches to the root table at `phys` (a user address space root whose
 /// kernel half was copied from [`kernel_root`]).
 ///
