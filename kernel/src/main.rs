@@ -1,9 +1,4 @@
-//! A Linux-ABI x86_64 kernel: boots through PVH (QEMU `-kernel`) or
-//! Limine, runs static musl and Rust-std programs from an initramfs.
-//!
-//! Layering: `arch` and `mm` know nothing of processes or system calls;
-//! `proc` and `fs` use them; `syscall` calls into `proc`, `fs` and `mm`,
-//! never the reverse.
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
