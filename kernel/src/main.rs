@@ -95,6 +95,7 @@ pub fn kernel_main(info: BootInfo) -> ! {
     }
     proc::sched::init();
     arch::start_timer(time::HZ as u32);
+    time::calibrate_tsc();
 
     if let Some(manifest) = &cmd.runtests {
         runner::run_manifest(manifest);

@@ -170,8 +170,8 @@ pub fn poll(fds: u64, nfds: u64, timeout_ms: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let timeout = timeout_ms as i32;
-    let deadline = (timeout >= 0)
-        .then(|| crate::time::ticks() + crate::time::ns_to_ticks(timeout as u64 * 1_000_000));
+    let deadline =
+        (timeout >= 0).then(|| crate::time::deadline_after_ns(timeout as u64 * 1_000_000));
     let mut list: Vec<Pollfd> = (0..nfds)
         .map(|i| read_struct(fds + i * 8))
         .collect::<Result<_, _>>()?;

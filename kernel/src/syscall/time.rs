@@ -66,7 +66,7 @@ pub fn clock_nanosleep(clock: u64, flags: u64, req: u64, rem: u64) -> SysResult 
         ns = ns.saturating_sub(now);
     }
     let rem = if flags & TIMER_ABSTIME != 0 { 0 } else { rem };
-    let deadline = crate::time::ticks().saturating_add(crate::time::ns_to_ticks(ns));
+    let deadline = crate::time::deadline_after_ns(ns);
     while crate::time::ticks() < deadline {
         sched::sleep_until(deadline);
         if crate::proc::current_has_fatal_signal() {
