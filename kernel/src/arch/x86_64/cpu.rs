@@ -40,7 +40,11 @@ pub fn init(syscall_entry: u64) -> Features {
     unsafe {
         Cr0::update(|c| {
             c.remove(Cr0Flags::EMULATE_COPROCESSOR | Cr0Flags::TASK_SWITCHED);
-            c.insert(Cr0Flags::MONITOR_COPROCESSOR | Cr0Flags::WRITE_PROTECT);
+            // AM: user programs that set RFLAGS.AC get alignment checks
+            // (SIGBUS), as on Linux.
+            c.insert(
+                Cr0Flags::MONITOR_COPROCESSOR | Cr0Flags::WRITE_PROTECT | Cr0Flags::ALIGNMENT_MASK,
+            );
         });
         Cr4::update(|c| {
             c.insert(Cr4Flags::OSFXSR | Cr4Flags::OSXMMEXCPT_ENABLE);

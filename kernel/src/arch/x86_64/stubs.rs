@@ -86,11 +86,18 @@ extern "C" fn trap_common() {
         "push r8", "push r9", "push r10", "push r11", "push r12", "push r13", "push r14",
         "push r15",
         "cld",
+        // Clear RFLAGS.AC: a user program may have set it, and with AC set
+        // SMAP does not stop supervisor accesses to user pages. (`clac`
+        // would #UD on CPUs without SMAP.)
+        "pushfq",
+        "and qword ptr [rsp], {not_ac}",
+        "popfq",
         "mov rdi, rsp",
         "call {dispatch}",
         "jmp {ret}",
         dispatch = sym super::traps::trap_dispatch,
         ret = sym trap_return,
+        not_ac = const !(1u64 << 18) as i32,
     )
 }
 

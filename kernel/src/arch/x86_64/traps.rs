@@ -3,7 +3,7 @@
 //! the machine with a register dump and a backtrace.
 use super::pic;
 use super::trapframe::TrapFrame;
-use linux_abi::signal::{SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
+use linux_abi::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
 
 const PAGE_FAULT: u64 = 14;
 
@@ -56,7 +56,8 @@ fn user_exception(frame: &mut TrapFrame) {
         0 | 16 | 19 => SIGFPE,
         6 => SIGILL,
         1 | 3 => SIGTRAP,
-        _ => SIGSEGV, // #GP (privileged instruction), #SS, #AC, ...
+        12 | 17 => SIGBUS, // #SS, #AC, as Linux reports them
+        _ => SIGSEGV,      // #GP (privileged instruction, bad segment), ...
     };
     crate::proc::user_fault(frame, signal);
 }
