@@ -83,7 +83,10 @@ pub fn verify(
             fork_tables_shared >= heap_tables && write_tables_copied == 1 && write_pages_copied == 1
         }
         StrategyKind::Hybrid => {
-            fork_eager_pages == 5 && write_tables_copied >= 1 && write_pages_copied == 1
+            let eager = vm::EagerPages::for_libc_fork(super::SP, super::FS_BASE)
+                .pages()
+                .len();
+            fork_eager_pages == eager as u64 && write_tables_copied >= 1 && write_pages_copied == 1
         }
         StrategyKind::Vfork => s1.forks == s0.forks + 1 && s2 == s1,
     };
