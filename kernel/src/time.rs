@@ -1,8 +1,9 @@
-//! Kernel time. The timer tick (1 kHz) drives sleeping and preemption; the
-//! clocks user programs read come from the TSC, calibrated against the
-//! tick at boot, for nanosecond resolution (benchmarks time single forks).
-//! Without a usable TSC the clocks fall back to the tick. The wall clock
-//! starts from the RTC read at boot.
+//! Kernel time. The clocks come from the TSC, calibrated against PIT
+//! channel 2 at boot, for nanosecond resolution (benchmarks time single
+//! forks); without a usable TSC they fall back to the tick count. The timer
+//! tick (1 kHz) drives preemption and checks sleep deadlines, which are in
+//! clock nanoseconds, so a sleep never ends early by the clock a program
+//! reads. The wall clock starts from the RTC read at boot.
 use core::sync::atomic::{AtomicU64, Ordering};
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
@@ -16,7 +17,7 @@ static TSC_PER_MS: AtomicU64 = AtomicU64::new(0);
 /// Timer interrupts per second.
 pub const HZ: u64 = 1000;
 const NS_PER_TICK: u64 = 1_000_000_000 / HZ;
-const CALIBRATION_TICKS: u64 = 20;
+const CALIBRATION_MS: u32 = 20;
 
 fn rdtsc() -> u64 {
     // SAFETY: RDTSC is available on every x86_64 CPU and has no side
@@ -29,23 +30,16 @@ pub fn init() {
     BOOT_UNIX.store(crate::arch::rtc::read_unix_time(), Ordering::Relaxed);
 }
 
-/// Measures the TSC rate over [`CALIBRATION_TICKS`] timer ticks. Runs at
-/// boot once the timer runs; waits with interrupts enabled only in `hlt`.
+/// Measures the TSC rate against PIT channel 2 (best of three 20 ms
+/// windows: a window stretched by host preemption only overestimates).
 pub fn calibrate_tsc() {
-    let wait_for = |t: u64| {
-        while ticks() < t {
-            x86_64::instructions::interrupts::enable_and_hlt();
-            x86_64::instructions::interrupts::disable();
-        }
-    };
-    wait_for(ticks() + 1);
-    let (t0, c0) = (ticks(), rdtsc());
-    wait_for(t0 + CALIBRATION_TICKS);
-    let (t1, c1) = (ticks(), rdtsc());
-    let per_ms = (c1.saturating_sub(c0)) / ((t1 - t0) * 1000 / HZ).max(1);
+    let per_ms = (0..3)
+        .map(|_| crate::arch::pic::tsc_cycles_over_ms(CALIBRATION_MS) / u64::from(CALIBRATION_MS))
+        .min()
+        .unwrap_or(0);
     if per_ms > 1000 {
-        TSC_BASE.store(c1, Ordering::Relaxed);
-        TSC_BASE_NS.store(t1 * NS_PER_TICK, Ordering::Relaxed);
+        TSC_BASE.store(rdtsc(), Ordering::Relaxed);
+        TSC_BASE_NS.store(ticks() * NS_PER_TICK, Ordering::Relaxed);
         TSC_PER_MS.store(per_ms, Ordering::Relaxed);
         crate::info!("TSC: {} MHz", per_ms / 1000);
     } else {
@@ -84,10 +78,7 @@ pub fn realtime_secs() -> u64 {
     realtime_ns() / 1_000_000_000
 }
 
-/// The tick by which at least `ns` nanoseconds will have passed: rounded
-/// up, plus one for the part of the current tick already gone.
+/// The `uptime_ns` value `ns` nanoseconds from now.
 pub fn deadline_after_ns(ns: u64) -> u64 {
-    ticks()
-        .saturating_add(ns.div_ceil(NS_PER_TICK))
-        .saturating_add(1)
+    uptime_ns().saturating_add(ns)
 }

@@ -128,9 +128,10 @@ pub fn exit_thread() -> ! {
     unreachable!("a dead thread was scheduled");
 }
 
-/// Sleeps until `deadline` (in ticks); returns early only via [`wake`].
+/// Sleeps until `uptime_ns()` reaches `deadline` (checked every tick);
+/// returns early only via [`wake`].
 pub fn sleep_until(deadline: u64) {
-    if crate::time::ticks() >= deadline {
+    if crate::time::uptime_ns() >= deadline {
         return;
     }
     SLEEPERS.lock().push((deadline, current()));
@@ -140,7 +141,7 @@ pub fn sleep_until(deadline: u64) {
 
 /// Called on every timer tick.
 pub fn timer_tick(from_user: bool) {
-    let now = crate::time::ticks();
+    let now = crate::time::uptime_ns();
     let mut woke = Vec::new();
     SLEEPERS.lock().retain(|(deadline, t)| {
         if *deadline <= now {

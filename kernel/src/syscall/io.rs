@@ -190,7 +190,7 @@ pub fn poll(fds: u64, nfds: u64, timeout_ms: u64) -> SysResult {
                 ready += 1;
             }
         }
-        let expired = deadline.is_some_and(|d| crate::time::ticks() >= d);
+        let expired = deadline.is_some_and(|d| crate::time::uptime_ns() >= d);
         if ready > 0 || expired {
             for (i, p) in list.iter().enumerate() {
                 write_struct(fds + i as u64 * 8, p)?;
@@ -201,6 +201,7 @@ pub fn poll(fds: u64, nfds: u64, timeout_ms: u64) -> SysResult {
             return Err(Errno::EINTR);
         }
         // Sleep a tick and look again: simple, and poll is rare here.
-        crate::proc::sched::sleep_until(crate::time::ticks() + 1);
+        let next_tick = crate::time::deadline_after_ns(1_000_000_000 / crate::time::HZ);
+        crate::proc::sched::sleep_until(deadline.map_or(next_tick, |d| d.min(next_tick)));
     }
 }

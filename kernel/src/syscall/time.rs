@@ -67,11 +67,11 @@ pub fn clock_nanosleep(clock: u64, flags: u64, req: u64, rem: u64) -> SysResult 
     }
     let rem = if flags & TIMER_ABSTIME != 0 { 0 } else { rem };
     let deadline = crate::time::deadline_after_ns(ns);
-    while crate::time::ticks() < deadline {
+    while crate::time::uptime_ns() < deadline {
         sched::sleep_until(deadline);
         if crate::proc::current_has_fatal_signal() {
             if rem != 0 {
-                let left = (deadline - crate::time::ticks()) * (1_000_000_000 / crate::time::HZ);
+                let left = deadline.saturating_sub(crate::time::uptime_ns());
                 write_struct(rem, &Timespec::from_nanos(left))?;
             }
             return Err(Errno::EINTR);

@@ -33,6 +33,30 @@ pub fn init(hz: u32) {
     outb(0x40, (divisor >> 8) as u8);
 }
 
+/// Busy-waits `ms` milliseconds (at most 50) on PIT channel 2, the way
+/// Linux calibrates the TSC: one-shot mode, gate on through port 0x61,
+/// poll OUT2. Needs no interrupts, so missed or bunched timer ticks (a busy
+/// host under TCG) cannot skew it. Returns TSC cycles elapsed.
+pub fn tsc_cycles_over_ms(ms: u32) -> u64 {
+    let count = PIT_HZ * ms.min(50) / 1000;
+    // Gate on, speaker off.
+    outb(0x61, (inb(0x61) & !0x02) | 0x01);
+    outb(0x43, 0xb0); // channel 2, lobyte/hibyte, mode 0
+    outb(0x42, (count & 0xff) as u8);
+    outb(0x42, (count >> 8) as u8);
+    // SAFETY: RDTSC has no side effects.
+    let start = unsafe { core::arch::x86_64::_rdtsc() };
+    let mut spins = 0u64;
+    while inb(0x61) & 0x20 == 0 && spins < 100_000_000 {
+        spins += 1;
+        core::hint::spin_loop();
+    }
+    // SAFETY: as above.
+    let end = unsafe { core::arch::x86_64::_rdtsc() };
+    outb(0x61, inb(0x61) & !0x01);
+    end - start
+}
+
 /// Acknowledges IRQ `irq`.
 pub fn eoi(irq: u8) {
     if irq >= 8 {
