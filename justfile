@@ -40,11 +40,11 @@ kernel:
     cargo build -p kernel --target x86_64-unknown-none --release
 
 # BOOT=iso boots the Limine ISO from `just iso` instead of PVH; KERNEL_ARGS adds kernel words.
-# Boot to the kernel's interactive shell on the serial console (Ctrl-A X quits QEMU).
+# Boot to a BusyBox shell (init=/bin/sh) on the serial console (Ctrl-A X quits QEMU; KERNEL_ARGS=init=... overrides).
 qemu: deps kernel
     scripts/build-initramfs.sh
     if [[ "${BOOT:-pvh}" == iso ]]; then just iso; fi
-    scripts/qemu-run.sh --interactive --timeout 86400 {{ if env_var_or_default("BOOT", "pvh") == "iso" { "--iso build/kernel.iso" } else { "" } }} {{kernel_elf}} {{initramfs}} loglevel=5 ${KERNEL_ARGS:-}
+    scripts/qemu-run.sh --interactive --timeout 86400 {{ if env_var_or_default("BOOT", "pvh") == "iso" { "--iso build/kernel.iso" } else { "" } }} {{kernel_elf}} {{initramfs}} loglevel=5 init=/bin/sh ${KERNEL_ARGS:-}
 
 # Boot with BINARY (any static x86_64 Linux program) as init, stream its output, exit with its code.
 run BINARY *ARGS: deps kernel

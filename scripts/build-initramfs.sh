@@ -6,7 +6,13 @@
 #     runner reads, format below), /tests/env (the environment every test
 #     expects), /etc/motd, /etc/user-tests/fixture.txt (read by the files
 #     tests);
-#   - an empty /tmp (mode 1777), where the tests create their files.
+#   - an empty /tmp (mode 1777), where the tests create their files;
+#   - the process tests (scripts/build-proc-tests.sh, user/proc-tests):
+#     their programs in /bin, their scripts in /tests/proc/, their
+#     manifests as /tests/proc/manifest and /tests/proc/manifest.ours (run
+#     as suites of their own by scripts/test-qemu.sh);
+#   - Debian's static BusyBox (scripts/fetch-busybox.sh) as /bin/busybox,
+#     with /bin/sh and every applet of `busybox --list` a symlink to it.
 # The kernel adds /dev/{console,tty,null,zero} itself at boot.
 # The staged tree stays in build/initramfs-root/ (the host test chroots
 # into it).
@@ -36,12 +42,24 @@ chmod 1777 "$stage/tmp"
 cp -R "$root/user/rootfs/." "$stage/"
 install -m 0755 "$root"/build/user/bin/* "$stage/bin/"
 
+"$root/scripts/build-proc-tests.sh" >/dev/null
+busybox=$("$root/scripts/fetch-busybox.sh")
+install -m 0755 "$root"/build/proc-tests/bin/* "$stage/bin/"
+mkdir -p "$stage/tests/proc"
+cp -R "$root/build/proc-tests/tests/." "$stage/tests/"
+cp "$root/build/proc-tests/manifest" "$stage/tests/proc/manifest"
+cp "$root/build/proc-tests/manifest.ours" "$stage/tests/proc/manifest.ours"
+install -m 0755 "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list); do
+    [[ -e $stage/bin/$applet ]] || ln -s busybox "$stage/bin/$applet"
+done
+
 # Every program the manifest names must exist, so a typo fails here
 # rather than as a confusing test failure inside QEMU.
 while read -r expect path _; do
     [[ -z ${expect:-} || $expect == \#* ]] && continue
     [[ -x $stage$path ]] || { echo "build-initramfs: manifest names missing $path" >&2; exit 1; }
-done <"$stage/tests/manifest"
+done < <(cat "$stage/tests/manifest" "$stage/tests/proc/manifest" "$stage/tests/proc/manifest.ours")
 
 mkdir -p "$(dirname "$out")"
 # Sorted names and root ownership make the archive independent of the

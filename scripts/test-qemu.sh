@@ -3,9 +3,11 @@
 # runner prints one `ok`/`FAIL` line per test and a final
 # `N passed, N failed` line, then exits QEMU through isa-debug-exit.
 # Usage: scripts/test-qemu.sh KERNEL INITRD [MANIFEST-IN-INITRAMFS...]
-# (default manifests: /tests/manifest, the user-program suite, and
+# (default manifests: /tests/manifest, the user-program suite;
 # /ktests/manifest, the kernel's own tests: kernel/tests/user/*.c built here
-# with musl-gcc and appended to INITRD as /ktests). Extra kernel words:
+# with musl-gcc and appended to INITRD as /ktests; /tests/proc/manifest and
+# /tests/proc/manifest.ours, the process tests of user/proc-tests under the
+# boot's fork strategy). Extra kernel words:
 # $KERNEL_ARGS.
 # Exits non-zero if a test failed, the runner's summary is missing, or
 # QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
@@ -15,7 +17,7 @@ kernel=${1:?usage: test-qemu.sh KERNEL INITRD [MANIFEST...]}
 initrd=${2:?missing INITRD}
 shift 2
 manifests=("$@")
-((${#manifests[@]})) || manifests=(/tests/manifest /ktests/manifest)
+((${#manifests[@]})) || manifests=(/tests/manifest /ktests/manifest /tests/proc/manifest /tests/proc/manifest.ours)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 work=$(mktemp -d)

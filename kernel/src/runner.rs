@@ -47,7 +47,15 @@ pub fn run_program(cwd: memfs::Ino, path: &str, args: &[String]) -> Result<i32, 
 /// code itself for a normal exit, 128 + signal for a death by signal. The
 /// status also goes to the console on a line of its own for scripts.
 pub fn run_init(path: &str, args: &[String]) -> u32 {
-    match run_program(crate::fs::root(), path, args) {
+    let mut argv = alloc::vec![path.to_string()];
+    argv.extend(args.iter().cloned());
+    let started = crate::proc::spawn(crate::fs::root(), path, &argv, &default_env()).map(|p| {
+        // Init reaps orphans and owns the console (Ctrl-C goes to its group).
+        crate::proc::exit::set_init(p.pid);
+        let _ = crate::proc::pgrp::set_foreground(p.pid, false);
+        crate::proc::wait(&p)
+    });
+    match started {
         Ok(status) => {
             let code = if status & 0x7f == 0 {
                 (status >> 8) & 0xff

@@ -1,7 +1,7 @@
 //! `/dev/console`: the serial port with a small line discipline (canonical
 //! mode with echo, erase, kill and EOF; raw mode when ICANON is off).
-//! Ctrl-C discards the pending line and is recorded for SIGINT delivery,
-//! which arrives with signals in the next issue.
+//! Ctrl-C discards the pending line and is recorded; the process layer
+//! sends SIGINT to the foreground process group on the next tick.
 use crate::proc::sched::WaitQueue;
 use alloc::collections::VecDeque;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -131,7 +131,7 @@ pub fn read(buf: &mut [u8], nonblock: bool) -> Result<usize, linux_abi::Errno> {
         }
         READERS.wait();
         if crate::proc::current_has_fatal_signal() {
-            return Err(linux_abi::Errno::EINTR);
+            return Err(crate::proc::signal::restart_sys());
         }
     }
 }

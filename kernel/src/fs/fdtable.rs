@@ -87,6 +87,15 @@ impl FdTable {
         Ok(())
     }
 
+    /// Closes the descriptors marked close-on-exec.
+    pub fn close_on_exec(&mut self) {
+        for s in self.slots.iter_mut() {
+            if s.as_ref().is_some_and(|s| s.cloexec) {
+                *s = None;
+            }
+        }
+    }
+
     /// Closes every descriptor.
     pub fn clear(&mut self) {
         self.slots.clear();

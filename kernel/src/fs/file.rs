@@ -34,6 +34,8 @@ pub enum Target {
     PipeRead(Arc<Pipe>),
     /// The write end of a pipe.
     PipeWrite(Arc<Pipe>),
+    /// Read-only bytes generated at open (a `/proc` file).
+    Snapshot(alloc::vec::Vec<u8>),
 }
 
 /// An open file description.
@@ -56,6 +58,7 @@ impl Drop for OpenFile {
                 let ino = *ino;
                 let _ = with_fs(|fs| fs.close(ino));
             }
+            Target::Snapshot(_) => {}
         }
     }
 }
@@ -68,6 +71,22 @@ impl OpenFile {
             offset: Mutex::new(0),
             flags: AtomicU32::new(flags),
         })
+    }
+
+    /// A read-only file holding `bytes` (a `/proc` file).
+    pub fn snapshot(bytes: alloc::vec::Vec<u8>) -> Arc<OpenFile> {
+        Arc::new(OpenFile {
+            target: Target::Snapshot(bytes),
+            offset: Mutex::new(0),
+            flags: AtomicU32::new(O_RDONLY),
+        })
+    }
+
+    fn snapshot_read(bytes: &[u8], off: u64, buf: &mut [u8]) -> usize {
+        let start = (off as usize).min(bytes.len());
+        let n = buf.len().min(bytes.len() - start);
+        buf[..n].copy_from_slice(&bytes[start..start + n]);
+        n
     }
 
     /// `open(2)` of `path` relative to directory `cwd`.
@@ -127,6 +146,12 @@ impl OpenFile {
         match &self.target {
             Target::PipeRead(p) => p.read(buf, self.nonblock()),
             Target::PipeWrite(_) => Err(Errno::EBADF),
+            Target::Snapshot(b) => {
+                let mut off = self.offset.lock();
+                let n = Self::snapshot_read(b, *off, buf);
+                *off += n as u64;
+                Ok(n)
+            }
             Target::Node(ino, kind) => match kind {
                 NodeKind::File => {
                     let mut off = self.offset.lock();
@@ -148,6 +173,9 @@ impl OpenFile {
 
     /// `pread64`: reads at `off` without moving the offset.
     pub fn read_at(&self, off: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        if let Target::Snapshot(b) = &self.target {
+            return Ok(Self::snapshot_read(b, off, buf));
+        }
         match self.node() {
             Some((ino, NodeKind::File)) if self.readable() => with_fs(|fs| fs.read(ino, off, buf)),
             Some((_, NodeKind::File)) => Err(Errno::EBADF),
@@ -175,7 +203,7 @@ impl OpenFile {
         }
         match &self.target {
             Target::PipeWrite(p) => p.write(data, self.nonblock()),
-            Target::PipeRead(_) => Err(Errno::EBADF),
+            Target::PipeRead(_) | Target::Snapshot(_) => Err(Errno::EBADF),
             Target::Node(ino, kind) => match kind {
                 NodeKind::File => {
                     let mut off = self.offset.lock();
@@ -199,6 +227,21 @@ impl OpenFile {
 
     /// `lseek(2)`.
     pub fn seek(&self, off: i64, whence: u32) -> Result<u64, Errno> {
+        if let Target::Snapshot(b) = &self.target {
+            let mut cur = self.offset.lock();
+            let base = match whence {
+                SEEK_SET => 0,
+                SEEK_CUR => *cur as i64,
+                SEEK_END => b.len() as i64,
+                _ => return Err(Errno::EINVAL),
+            };
+            let new = base
+                .checked_add(off)
+                .filter(|n| *n >= 0)
+                .ok_or(Errno::EINVAL)?;
+            *cur = new as u64;
+            return Ok(new as u64);
+        }
         let (ino, kind) = self.node().ok_or(Errno::ESPIPE)?;
         if let NodeKind::Dev(_) | NodeKind::NoDev = kind {
             // Linux lets character devices "seek" and reports 0.

@@ -108,6 +108,24 @@ pub fn read_file(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
     })
 }
 
+/// Runs `f` on the bytes of a regular file in place (for exec: no copy of
+/// the image on the kernel heap). The filesystem stays locked meanwhile,
+/// so `f` must not use it.
+pub fn with_file_bytes<R>(
+    cwd: Ino,
+    path: &str,
+    f: impl FnOnce(&[u8]) -> Result<R, Errno>,
+) -> Result<R, Errno> {
+    with_fs(|fs| {
+        let ino = fs.lookup(cwd, path.as_bytes(), true)?;
+        match fs.file_type(ino)? {
+            FileType::Regular => f(fs.file_bytes(ino)?),
+            FileType::Directory => Err(Errno::EISDIR),
+            _ => Err(Errno::EACCES),
+        }
+    })
+}
+
 /// An open file on the console, as fds 0, 1 and 2 of init start with.
 pub fn console_file() -> Arc<file::OpenFile> {
     file::OpenFile::open(root(), b"/dev/console", linux_abi::fcntl::O_RDWR, 0)

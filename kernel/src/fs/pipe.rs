@@ -56,7 +56,7 @@ impl Pipe {
             }
             self.waiters.wait();
             if crate::proc::current_has_fatal_signal() {
-                return Err(Errno::EINTR);
+                return Err(crate::proc::signal::restart_sys());
             }
         }
     }
@@ -95,7 +95,7 @@ impl Pipe {
                 return if done > 0 {
                     Ok(done)
                 } else {
-                    Err(Errno::EINTR)
+                    Err(crate::proc::signal::restart_sys())
                 };
             }
         }

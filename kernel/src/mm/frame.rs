@@ -152,7 +152,16 @@ pub fn init(info: &BootInfo, kernel_phys: (u64, u64)) {
         }
     }
     bm.free = (0..frames).filter(|&f| !bm.is_used(f)).count() as u64;
+    USABLE.store(bm.free, core::sync::atomic::Ordering::Relaxed);
     *FRAMES.lock() = Some(bm);
+}
+
+/// Frames free at boot (the kernel image, initramfs and boot data excluded).
+static USABLE: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// Frames that were free at boot: `/proc/meminfo`'s MemTotal.
+pub fn usable_count() -> u64 {
+    USABLE.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Allocates one frame, returning its physical address.

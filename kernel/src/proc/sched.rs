@@ -82,6 +82,10 @@ pub fn schedule() {
 }
 
 fn switch_to(prev: Arc<Thread>, next: Arc<Thread>) {
+    let now = crate::time::uptime_ns();
+    let ran = now.saturating_sub(prev.ran_since.load(Ordering::Relaxed));
+    prev.cpu_ns.fetch_add(ran, Ordering::Relaxed);
+    next.ran_since.store(now, Ordering::Relaxed);
     prev.save_fpu();
     next.restore_fpu();
     if let Some(top) = next.kstack_top() {
@@ -115,10 +119,34 @@ fn reap_dead() {
     dead.retain(|t| Arc::ptr_eq(t, &cur));
 }
 
+/// Whether `t` is the running thread.
+pub fn is_current(t: &Thread) -> bool {
+    CURRENT
+        .lock()
+        .as_ref()
+        .is_some_and(|c| core::ptr::eq(Arc::as_ptr(c), t))
+}
+
 /// Blocks the current thread until [`wake`]; returns after it ran again.
+/// Uninterruptible: a signal does not end the sleep.
 pub fn block() {
     current().set_state(State::Blocked);
     schedule();
+}
+
+/// Blocks until [`wake`] or a signal for this thread (see
+/// [`super::signal::wake_for_signal`]); returns at once when one is
+/// already pending. Callers re-check their condition and
+/// [`super::signal::interrupted`] afterwards.
+pub fn block_interruptible() {
+    let cur = current();
+    if super::signal::interrupted() {
+        return;
+    }
+    cur.interruptible.store(true, Ordering::Relaxed);
+    cur.set_state(State::Blocked);
+    schedule();
+    cur.interruptible.store(false, Ordering::Relaxed);
 }
 
 /// Ends the current thread for good.
@@ -128,14 +156,14 @@ pub fn exit_thread() -> ! {
     unreachable!("a dead thread was scheduled");
 }
 
-/// Sleeps until `uptime_ns()` reaches `deadline` (checked every tick);
-/// returns early only via [`wake`].
+/// Sleeps until `uptime_ns()` reaches `deadline` (checked every tick),
+/// interruptibly; returns early via [`wake`] or a signal.
 pub fn sleep_until(deadline: u64) {
     if crate::time::uptime_ns() >= deadline {
         return;
     }
     SLEEPERS.lock().push((deadline, current()));
-    block();
+    block_interruptible();
     SLEEPERS.lock().retain(|(_, t)| !Arc::ptr_eq(t, &current()));
 }
 
@@ -154,6 +182,8 @@ pub fn timer_tick(from_user: bool) {
     for t in woke {
         wake(&t);
     }
+    super::itimer::tick(now);
+    super::signal::poll_console_interrupts();
     if from_user {
         let cur = current();
         let left = cur.slice.load(Ordering::Relaxed).saturating_sub(1);
@@ -164,12 +194,13 @@ pub fn timer_tick(from_user: bool) {
     }
 }
 
-/// Runs before every return to user mode: preemption and fatal signals.
-pub fn return_to_user_checks() {
+/// Runs before every return to user mode: preemption, then signals
+/// (default actions, handler frames, system-call restarts).
+pub fn return_to_user_checks(frame: &mut crate::arch::trapframe::TrapFrame) {
     if NEED_RESCHED.load(Ordering::Relaxed) {
         schedule();
     }
-    super::check_pending_kill();
+    super::signal::deliver::on_return_to_user(frame);
 }
 
 /// A list of threads waiting for something.
@@ -186,9 +217,19 @@ impl WaitQueue {
         }
     }
 
-    /// Blocks the current thread until [`WaitQueue::wake_all`]. Callers
-    /// re-check their condition in a loop.
+    /// Blocks the current thread until [`WaitQueue::wake_all`] or a
+    /// signal. Callers re-check their condition (and
+    /// [`super::signal::interrupted`]) in a loop.
     pub fn wait(&self) {
+        let cur = current();
+        self.waiters.lock().push(cur.clone());
+        block_interruptible();
+        self.waiters.lock().retain(|t| !Arc::ptr_eq(t, &cur));
+    }
+
+    /// Blocks until [`WaitQueue::wake_all`]; signals stay pending and do
+    /// not end the sleep (the vfork parent's wait).
+    pub fn wait_uninterruptible(&self) {
         let cur = current();
         self.waiters.lock().push(cur.clone());
         block();

@@ -7,7 +7,7 @@ use crate::arch::context::{self, FpuState, StackStart};
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Kernel stack size per thread.
 pub const KSTACK_SIZE: usize = 32 * 1024;
@@ -43,6 +43,22 @@ pub struct Thread {
     pub clear_child_tid: AtomicU64,
     /// Ticks left in this thread's time slice.
     pub slice: AtomicU32,
+    /// Blocked signals (`rt_sigprocmask`), a `SigSet` word.
+    pub sig_mask: AtomicU64,
+    /// Signals sent to this thread alone (`tgkill`), a `SigSet` word.
+    pub sig_pending: AtomicU64,
+    /// The mask to restore after `rt_sigsuspend` (valid with `has_saved_mask`).
+    pub saved_mask: AtomicU64,
+    /// Whether `saved_mask` holds a mask to restore.
+    pub has_saved_mask: AtomicBool,
+    /// Sleeping so that a signal may wake it.
+    pub interruptible: AtomicBool,
+    /// Must end at its next return to user mode (exec, exit_group).
+    pub must_exit: AtomicBool,
+    /// CPU time used, in nanoseconds (updated at each switch away).
+    pub cpu_ns: AtomicU64,
+    /// When it was last switched in (uptime ns).
+    pub ran_since: AtomicU64,
 }
 
 impl core::fmt::Debug for Thread {
@@ -71,6 +87,14 @@ impl Thread {
             fs_base: AtomicU64::new(0),
             clear_child_tid: AtomicU64::new(0),
             slice: AtomicU32::new(0),
+            sig_mask: AtomicU64::new(0),
+            sig_pending: AtomicU64::new(0),
+            saved_mask: AtomicU64::new(0),
+            has_saved_mask: AtomicBool::new(false),
+            interruptible: AtomicBool::new(false),
+            must_exit: AtomicBool::new(false),
+            cpu_ns: AtomicU64::new(0),
+            ran_since: AtomicU64::new(0),
         };
         if let Some(start) = start {
             // Zero-initialised in place through the allocator: a 32 KiB
@@ -137,6 +161,17 @@ impl Thread {
         // SAFETY: only the scheduler calls this, on the outgoing thread,
         // with interrupts disabled (see the `Sync` impl).
         unsafe { (*self.fpu.get()).save() }
+    }
+
+    /// CPU time used so far, including the running stretch if it is the
+    /// current thread.
+    pub fn cpu_time_ns(&self) -> u64 {
+        let done = self.cpu_ns.load(Ordering::Relaxed);
+        if super::sched::is_current(self) {
+            done + crate::time::uptime_ns().saturating_sub(self.ran_since.load(Ordering::Relaxed))
+        } else {
+            done
+        }
     }
 
     /// Loads this thread's FPU state into the CPU.

@@ -24,7 +24,8 @@ pub fn copy_from_user(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
         return Ok(());
     }
     let proc = current_process().ok_or(Errno::EFAULT)?;
-    let mut mem = proc.mem.lock();
+    let mem = proc.mem();
+    let mut mem = mem.lock();
     let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
     with_mm(|mm| match mem.space.copy_from_user(mm, addr, buf) {
         Ok(flush) => {
@@ -41,7 +42,13 @@ pub fn copy_to_user(addr: u64, data: &[u8]) -> Result<(), Errno> {
         return Ok(());
     }
     let proc = current_process().ok_or(Errno::EFAULT)?;
-    let mut mem = proc.mem.lock();
+    copy_to_user_in(&proc.mem(), addr, data)
+}
+
+/// Copies `data` to `addr` in the address space `mem` (e.g. a new child's,
+/// for CLONE_CHILD_SETTID), resolving copy-on-write there.
+pub fn copy_to_user_in(mem: &super::MemRef, addr: u64, data: &[u8]) -> Result<(), Errno> {
+    let mut mem = mem.lock();
     let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
     with_mm(|mm| match mem.space.copy_to_user(mm, addr, data) {
         Ok(flush) => {

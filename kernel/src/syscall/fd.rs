@@ -14,9 +14,16 @@ use linux_abi::Errno;
 
 pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
     let path = read_path(path)?;
-    let base = dir_base(dirfd, path.as_bytes())?;
     let flags = flags as u32;
     let p = current_process().ok_or(Errno::EBADF)?;
+    if crate::proc::procfs::is_proc_path(&path) {
+        if flags & O_ACCMODE != O_RDONLY {
+            return Err(Errno::EACCES);
+        }
+        let f = OpenFile::snapshot(crate::proc::procfs::read(&path)?);
+        return Ok(p.files.lock().insert(f, flags & O_CLOEXEC != 0)? as u64);
+    }
+    let base = dir_base(dirfd, path.as_bytes())?;
     let perm = mode as u32 & 0o7777 & !p.umask.load(Ordering::Relaxed);
     let f = OpenFile::open(base, path.as_bytes(), flags, perm)?;
     let fd = p.files.lock().insert(f, flags & O_CLOEXEC != 0)?;
@@ -152,12 +159,27 @@ pub fn ioctl(fd: u64, cmd: u64, arg: u64) -> SysResult {
             Ok(0)
         }
         tio::TIOCSWINSZ => Ok(0),
-        tio::TIOCGPGRP | tio::TIOCGSID => {
-            let pid = current_process().map_or(0, |p| p.pid);
-            write_struct(arg, &(pid as i32))?;
+        tio::TIOCGPGRP => {
+            let fg = match crate::proc::pgrp::foreground() {
+                0 => crate::proc::pgrp::getpgid(0)?,
+                g => g,
+            };
+            write_struct(arg, &(fg as i32))?;
             Ok(0)
         }
-        tio::TIOCSPGRP | tio::TIOCSCTTY => Ok(0),
+        tio::TIOCGSID => {
+            write_struct(arg, &(crate::proc::pgrp::getsid(0)? as i32))?;
+            Ok(0)
+        }
+        tio::TIOCSPGRP => {
+            let pgid: i32 = read_struct(arg)?;
+            if pgid < 0 {
+                return Err(Errno::EINVAL);
+            }
+            crate::proc::pgrp::set_foreground(pgid as u32, true)?;
+            Ok(0)
+        }
+        tio::TIOCSCTTY => Ok(0),
         tio::FIONREAD => {
             write_struct(arg, &(crate::fs::console::readable() as i32))?;
             Ok(0)

@@ -56,7 +56,18 @@ pub fn write(fd: u64, buf: u64, len: u64) -> SysResult {
         let chunk = (len - done).min(1 << 16);
         let mut k = vec![0u8; chunk];
         copy_from_user(buf + done as u64, &mut k)?;
-        let n = f.write(&k)?;
+        let n = match f.write(&k) {
+            Ok(n) => n,
+            Err(e) => {
+                if e == Errno::EPIPE {
+                    crate::proc::signal::send_sigpipe();
+                }
+                if done > 0 && e != Errno::EPIPE {
+                    break;
+                }
+                return Err(e);
+            }
+        };
         done += n;
         if n < chunk {
             break;
@@ -151,6 +162,7 @@ fn poll_ready(f: &OpenFile) -> i16 {
                 0
             }
         }
+        Target::Snapshot(_) => POLLIN,
         Target::Node(_, kind) => match kind {
             NodeKind::Dev(Device::Console) => {
                 POLLOUT

@@ -15,7 +15,8 @@ const BRK_MAX: u64 = 1 << 36;
 
 fn with_mem<R>(f: impl FnOnce(&mut UserMem) -> Result<R, Errno>) -> Result<R, Errno> {
     let p = current_process().ok_or(Errno::ESRCH)?;
-    let mut mem = p.mem.lock();
+    let mem = p.mem();
+    let mut mem = mem.lock();
     f(mem.as_mut().ok_or(Errno::ESRCH)?)
 }
 

@@ -7,25 +7,13 @@ use linux_abi::resource::Rlimit;
 use linux_abi::utsname::Utsname;
 use linux_abi::Errno;
 
-pub fn exit(code: u64) -> SysResult {
-    crate::proc::exit_current(linux_abi::process::wait_status_exited(code as u8))
-}
-
 pub fn getpid() -> SysResult {
     Ok(u64::from(current_process().ok_or(Errno::ESRCH)?.pid))
 }
 
-pub fn getpgid(pid: u64) -> SysResult {
-    let me = current_process().ok_or(Errno::ESRCH)?.pid;
-    if pid == 0 || pid == u64::from(me) {
-        Ok(u64::from(me))
-    } else {
-        Err(Errno::ESRCH)
-    }
-}
-
 pub fn getppid() -> SysResult {
-    Ok(u64::from(current_process().ok_or(Errno::ESRCH)?.ppid))
+    let p = current_process().ok_or(Errno::ESRCH)?;
+    Ok(u64::from(p.ppid.load(Ordering::Relaxed)))
 }
 
 pub fn set_tid_address(addr: u64) -> SysResult {

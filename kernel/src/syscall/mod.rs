@@ -7,6 +7,7 @@ mod lookup;
 mod mem;
 mod misc;
 mod path;
+mod process;
 mod signal;
 mod stat;
 mod time;
@@ -33,6 +34,9 @@ pub extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
     if crate::log::enabled(crate::log::DEBUG + 2) {
         crate::log::print(format_args!("[syscall {n} ...]\n"));
     }
+    // The number stays in the frame's error-code slot so that an
+    // interrupted call can be restarted (Linux's `orig_ax`).
+    frame.error_code = n;
     let result = dispatch(n, a, frame);
     if crate::log::enabled(crate::log::DEBUG + 1) {
         let name = syscall_name(n).unwrap_or("?");
@@ -45,7 +49,7 @@ pub extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
         Ok(v) => v,
         Err(e) => e.as_syscall_return() as u64,
     };
-    crate::proc::sched::return_to_user_checks();
+    crate::proc::sched::return_to_user_checks(frame);
 }
 
 fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
@@ -93,8 +97,29 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::FCHMODAT2 => path::fchmodat(a[0], a[1], a[2], a[3]),
         nr::UTIMENSAT => path::utimensat(a[0], a[1], a[2], a[3]),
         nr::UMASK => path::umask(a[0]),
-        nr::GETPGRP | nr::GETSID => misc::getpid(),
-        nr::GETPGID => misc::getpgid(a[0]),
+        nr::GETPGRP => process::getpgid(0),
+        nr::GETSID => process::getsid(a[0]),
+        nr::GETPGID => process::getpgid(a[0]),
+        nr::SETPGID => process::setpgid(a[0], a[1]),
+        nr::SETSID => process::setsid(),
+        nr::CLONE => process::clone(a[0], a[1], a[2], a[3], a[4], frame),
+        nr::CLONE3 => process::clone3(a[0], a[1], frame),
+        nr::FORK => process::fork(frame),
+        nr::VFORK => process::vfork(frame),
+        nr::EXECVE => process::execve(a[0], a[1], a[2], frame),
+        nr::WAIT4 => process::wait4(a[0], a[1], a[2], a[3]),
+        nr::WAITID => process::waitid(a[0], a[1], a[2], a[3], a[4]),
+        nr::GETRUSAGE => process::getrusage_call(a[0], a[1]),
+        nr::FUTEX => process::futex(a[0], a[1], a[2], a[3], a[4], a[5]),
+        nr::KILL => signal::kill(a[0], a[1]),
+        nr::TGKILL => signal::tgkill(a[0], a[1], a[2]),
+        nr::TKILL => signal::tkill(a[0], a[1]),
+        nr::RT_SIGPENDING => signal::rt_sigpending(a[0], a[1]),
+        nr::RT_SIGSUSPEND => signal::rt_sigsuspend(a[0], a[1]),
+        nr::PAUSE => signal::pause(),
+        nr::ALARM => signal::alarm(a[0]),
+        nr::SETITIMER => signal::setitimer(a[0], a[1], a[2]),
+        nr::GETITIMER => signal::getitimer(a[0], a[1]),
         nr::READV => io::readv(a[0], a[1], a[2]),
         nr::WRITEV => io::writev(a[0], a[1], a[2]),
         nr::ACCESS => stat::faccessat(AT_FDCWD, a[0], a[1]),
@@ -108,7 +133,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::DUP2 => fd::dup2(a[0], a[1]),
         nr::NANOSLEEP => time::nanosleep(a[0], a[1]),
         nr::GETPID => misc::getpid(),
-        nr::EXIT => misc::exit(a[0]),
+        nr::EXIT => process::exit(a[0]),
         nr::UNAME => misc::uname(a[0]),
         nr::FCNTL => fd::fcntl(a[0], a[1], a[2]),
         nr::GETCWD => stat::getcwd(a[0], a[1]),
@@ -128,7 +153,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::CLOCK_GETTIME => time::clock_gettime(a[0], a[1]),
         nr::CLOCK_GETRES => time::clock_getres(a[0], a[1]),
         nr::CLOCK_NANOSLEEP => time::clock_nanosleep(a[0], a[1], a[2], a[3]),
-        nr::EXIT_GROUP => misc::exit(a[0]),
+        nr::EXIT_GROUP => process::exit_group(a[0]),
         nr::OPENAT => fd::openat(a[0], a[1], a[2], a[3]),
         nr::MKDIRAT => path::mkdirat(a[0], a[1], a[2]),
         nr::NEWFSTATAT => stat::newfstatat(a[0], a[1], a[2], a[3]),
@@ -142,11 +167,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::GETRANDOM => misc::getrandom(a[0], a[1], a[2]),
         nr::STATX => stat::statx(a[0], a[1], a[2], a[3], a[4]),
         nr::SCHED_GETAFFINITY => misc::sched_getaffinity(a[0], a[1], a[2]),
-        nr::RT_SIGRETURN => {
-            // No signal is ever delivered yet, so no frame can be valid.
-            let _ = frame;
-            crate::proc::user_fault(frame, linux_abi::signal::SIGSEGV)
-        }
+        nr::RT_SIGRETURN => signal::rt_sigreturn(frame),
         _ => unknown(n as u64),
     }
 }

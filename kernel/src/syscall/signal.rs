@@ -1,9 +1,15 @@
-//! Signal state calls. Dispositions, the mask and the alternate stack are
-//! stored and reported; delivery arrives with issue 4.
+//! Signal calls: dispositions, masks, the alternate stack, sending
+//! (`kill`, `tgkill`, `tkill`), waiting (`rt_sigsuspend`, `pause`),
+//! `rt_sigreturn` and the ITIMER_REAL timer (`alarm`, `setitimer`).
 use super::SysResult;
-use crate::proc::current_process;
+use crate::arch::trapframe::TrapFrame;
+use crate::proc::signal::{self as sig, restart_nohand};
 use crate::proc::uaccess::{read_struct, write_struct};
-use linux_abi::signal::{KernelSigaction, SigSet, NSIG, SIGKILL, SIGSET_SIZE, SIGSTOP};
+use crate::proc::{current_process, itimer, sched, Process};
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering;
+use linux_abi::signal::{si_code, KernelSigaction, SigSet, NSIG, SIGKILL, SIGSET_SIZE, SIGSTOP};
+use linux_abi::time::Timeval;
 use linux_abi::Errno;
 
 pub fn rt_sigaction(sig: u64, act: u64, old: u64, size: u64) -> SysResult {
@@ -27,8 +33,24 @@ pub fn rt_sigaction(sig: u64, act: u64, old: u64, size: u64) -> SysResult {
     if old != 0 {
         write_struct(old, &prev)?;
     }
-    if let Some(a) = new {
-        p.signals.lock().actions[sig as usize - 1] = a;
+    if let Some(mut a) = new {
+        a.sa_mask = SigSet(a.sa_mask).blockable().0;
+        let mut s = p.signals.lock();
+        s.actions[sig as usize - 1] = a;
+        // Setting a signal to be ignored discards it if pending.
+        let h = a.sa_handler;
+        let ignore = h == linux_abi::signal::SIG_IGN
+            || (h == linux_abi::signal::SIG_DFL
+                && linux_abi::signal::default_action(sig)
+                    == linux_abi::signal::DefaultAction::Ignore);
+        if ignore {
+            s.pending = s.pending.without(sig);
+            drop(s);
+            for t in p.threads.lock().iter() {
+                t.sig_pending
+                    .fetch_and(!SigSet::EMPTY.with(sig).0, Ordering::Relaxed);
+            }
+        }
     }
     Ok(0)
 }
@@ -37,8 +59,8 @@ pub fn rt_sigprocmask(how: u64, set: u64, old: u64, size: u64) -> SysResult {
     if size as usize != SIGSET_SIZE {
         return Err(Errno::EINVAL);
     }
-    let p = current_process().ok_or(Errno::ESRCH)?;
-    let cur = p.signals.lock().mask;
+    let t = sched::current();
+    let cur = SigSet(t.sig_mask.load(Ordering::Relaxed));
     let new = if set != 0 {
         let s = SigSet(read_struct::<u64>(set)?);
         Some(match how {
@@ -54,9 +76,44 @@ pub fn rt_sigprocmask(how: u64, set: u64, old: u64, size: u64) -> SysResult {
         write_struct(old, &cur.0)?;
     }
     if let Some(n) = new {
-        p.signals.lock().mask = n.blockable();
+        t.sig_mask.store(n.blockable().0, Ordering::Relaxed);
     }
     Ok(0)
+}
+
+pub fn rt_sigpending(set: u64, size: u64) -> SysResult {
+    if size as usize != SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let t = sched::current();
+    let p = current_process().ok_or(Errno::ESRCH)?;
+    let pending = p.signals.lock().pending.0 | t.sig_pending.load(Ordering::Relaxed);
+    write_struct(set, &(pending & t.sig_mask.load(Ordering::Relaxed)))?;
+    Ok(0)
+}
+
+pub fn rt_sigsuspend(set: u64, size: u64) -> SysResult {
+    if size as usize != SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let mask = SigSet(read_struct::<u64>(set)?).blockable();
+    let t = sched::current();
+    t.saved_mask
+        .store(t.sig_mask.load(Ordering::Relaxed), Ordering::Relaxed);
+    t.has_saved_mask.store(true, Ordering::Relaxed);
+    t.sig_mask.store(mask.0, Ordering::Relaxed);
+    pause()
+}
+
+pub fn pause() -> SysResult {
+    while !sig::interrupted() {
+        sched::block_interruptible();
+    }
+    Err(restart_nohand())
+}
+
+pub fn rt_sigreturn(frame: &mut TrapFrame) -> SysResult {
+    Ok(sig::deliver::sigreturn(frame))
 }
 
 pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
@@ -74,14 +131,165 @@ pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
     if ss != 0 {
         let st: linux_abi::signal::StackT = read_struct(ss)?;
         const SS_DISABLE: i32 = 2;
+        const SS_AUTODISARM: i32 = 1 << 31;
         const MINSIGSTKSZ: u64 = 2048;
-        if st.ss_flags & !SS_DISABLE != 0 {
+        if st.ss_flags & !(SS_DISABLE | SS_AUTODISARM) != 0 {
             return Err(Errno::EINVAL);
         }
         if st.ss_flags & SS_DISABLE == 0 && st.ss_size < MINSIGSTKSZ {
             return Err(Errno::ENOMEM);
         }
-        p.signals.lock().altstack = (st.ss_sp, st.ss_flags, st.ss_size);
+        p.signals.lock().altstack = (st.ss_sp, st.ss_flags & SS_DISABLE, st.ss_size);
     }
     Ok(0)
+}
+
+fn check_sig(s: u64) -> Result<u32, Errno> {
+    let s = s as u32;
+    if s > NSIG {
+        Err(Errno::EINVAL)
+    } else {
+        Ok(s)
+    }
+}
+
+pub fn kill(pid: u64, s: u64) -> SysResult {
+    let s = check_sig(s)?;
+    let pid = pid as i32;
+    let me = current_process().ok_or(Errno::ESRCH)?;
+    let info = sig::user_info(s, si_code::SI_USER);
+    let targets: alloc::vec::Vec<Arc<Process>> = match pid {
+        p if p > 0 => crate::proc::find(p as u32).into_iter().collect(),
+        0 => {
+            let g = me.pgid.load(Ordering::Relaxed);
+            crate::proc::all()
+                .into_iter()
+                .filter(|p| p.pgid.load(Ordering::Relaxed) == g)
+                .collect()
+        }
+        -1 => crate::proc::all()
+            .into_iter()
+            .filter(|p| p.pid != 1 && p.pid != me.pid)
+            .collect(),
+        g => crate::proc::all()
+            .into_iter()
+            .filter(|p| p.pgid.load(Ordering::Relaxed) == g.unsigned_abs())
+            .collect(),
+    };
+    let targets: alloc::vec::Vec<_> = targets
+        .into_iter()
+        .filter(|p| !p.is_zombie() || pid > 0)
+        .collect();
+    if targets.is_empty() {
+        return Err(Errno::ESRCH);
+    }
+    for p in &targets {
+        sig::send(p, None, s, info);
+    }
+    Ok(0)
+}
+
+fn find_thread(
+    tgid: Option<u32>,
+    tid: u32,
+) -> Result<(Arc<Process>, Arc<crate::proc::thread::Thread>), Errno> {
+    let procs = match tgid {
+        Some(g) => crate::proc::find(g).into_iter().collect(),
+        None => crate::proc::all(),
+    };
+    for p in procs {
+        let t = p.threads.lock().iter().find(|t| t.tid == tid).cloned();
+        if let Some(t) = t {
+            return Ok((p, t));
+        }
+    }
+    Err(Errno::ESRCH)
+}
+
+pub fn tgkill(tgid: u64, tid: u64, s: u64) -> SysResult {
+    let s = check_sig(s)?;
+    if (tgid as i32) <= 0 || (tid as i32) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (p, t) = find_thread(Some(tgid as u32), tid as u32)?;
+    sig::send(&p, Some(&t), s, sig::user_info(s, si_code::SI_TKILL));
+    Ok(0)
+}
+
+pub fn tkill(tid: u64, s: u64) -> SysResult {
+    let s = check_sig(s)?;
+    if (tid as i32) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (p, t) = find_thread(None, tid as u32)?;
+    sig::send(&p, Some(&t), s, sig::user_info(s, si_code::SI_TKILL));
+    Ok(0)
+}
+
+fn tv_ns(tv: &Timeval) -> Result<u64, Errno> {
+    if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000)
+}
+
+fn ns_tv(ns: u64) -> Timeval {
+    Timeval {
+        tv_sec: (ns / 1_000_000_000) as i64,
+        tv_usec: ((ns % 1_000_000_000) / 1000) as i64,
+    }
+}
+
+fn write_itimerval(addr: u64, (value, interval): itimer::Value) -> Result<(), Errno> {
+    let mut b = [0u8; 32];
+    linux_abi::AbiBytes::write_image(&ns_tv(interval), &mut b[..16]);
+    linux_abi::AbiBytes::write_image(&ns_tv(value), &mut b[16..]);
+    crate::proc::uaccess::copy_to_user(addr, &b)
+}
+
+const ITIMER_REAL: u64 = 0;
+
+pub fn getitimer(which: u64, cur: u64) -> SysResult {
+    match which {
+        ITIMER_REAL => {
+            write_itimerval(cur, itimer::get())?;
+            Ok(0)
+        }
+        1 | 2 => {
+            write_itimerval(cur, (0, 0))?;
+            Ok(0)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn setitimer(which: u64, new: u64, old: u64) -> SysResult {
+    if which != ITIMER_REAL {
+        return if which <= 2 {
+            Err(Errno::ENOSYS)
+        } else {
+            Err(Errno::EINVAL)
+        };
+    }
+    let (interval, value) = if new != 0 {
+        let b = crate::proc::uaccess::read_bytes(new, 32)?;
+        let i: Timeval = linux_abi::AbiBytes::read_image(&b[..16]);
+        let v: Timeval = linux_abi::AbiBytes::read_image(&b[16..]);
+        (tv_ns(&i)?, tv_ns(&v)?)
+    } else {
+        (0, 0)
+    };
+    let prev = itimer::set(value, interval);
+    if old != 0 {
+        write_itimerval(old, prev)?;
+    }
+    Ok(0)
+}
+
+pub fn alarm(secs: u64) -> SysResult {
+    let secs = secs.min(u64::from(u32::MAX));
+    let (left, _) = itimer::set(secs * 1_000_000_000, 0);
+    // Round to the nearest second, and never report 0 for a pending alarm.
+    let s = (left + 500_000_000) / 1_000_000_000;
+    Ok(if left > 0 { s.max(1) } else { 0 })
 }

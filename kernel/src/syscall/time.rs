@@ -12,12 +12,11 @@ use linux_abi::Errno;
 fn clock_ns(clock: u64) -> Result<u64, Errno> {
     match clock as u32 {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(crate::time::realtime_ns()),
-        CLOCK_MONOTONIC
-        | CLOCK_MONOTONIC_RAW
-        | CLOCK_MONOTONIC_COARSE
-        | CLOCK_BOOTTIME
-        | CLOCK_PROCESS_CPUTIME_ID
-        | CLOCK_THREAD_CPUTIME_ID => Ok(crate::time::uptime_ns()),
+        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => {
+            Ok(crate::time::uptime_ns())
+        }
+        CLOCK_PROCESS_CPUTIME_ID => Ok(crate::proc::current_process().map_or(0, |p| p.cpu_ns())),
+        CLOCK_THREAD_CPUTIME_ID => Ok(sched::current().cpu_time_ns()),
         _ => Err(Errno::EINVAL),
     }
 }
@@ -74,7 +73,7 @@ pub fn clock_nanosleep(clock: u64, flags: u64, req: u64, rem: u64) -> SysResult 
                 let left = deadline.saturating_sub(crate::time::uptime_ns());
                 write_struct(rem, &Timespec::from_nanos(left))?;
             }
-            return Err(Errno::EINTR);
+            return Err(crate::proc::signal::restart_nohand());
         }
     }
     Ok(0)

@@ -119,6 +119,21 @@ impl FpuState {
         unsafe { asm!("fxsave64 [{}]", in(reg) self.0.as_mut_ptr(), options(nostack)) };
     }
 
+    /// The FXSAVE image, as a signal frame stores it.
+    pub fn as_bytes(&self) -> &[u8; 512] {
+        &self.0
+    }
+
+    /// A state from an FXSAVE image a user program may have edited: the
+    /// reserved MXCSR bits are cleared so that `restore` cannot fault.
+    pub fn from_user_bytes(bytes: &[u8; 512]) -> Self {
+        let mut s = FpuState(*bytes);
+        let mxcsr = u32::from_le_bytes([s.0[24], s.0[25], s.0[26], s.0[27]]) & 0xffff;
+        s.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+        s.0[28..32].copy_from_slice(&0xffffu32.to_le_bytes());
+        s
+    }
+
     /// Loads the CPU's x87/SSE state from here.
     pub fn restore(&self) {
         // SAFETY: as in `save`; the area holds a state written by `save` or

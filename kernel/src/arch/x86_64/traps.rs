@@ -17,7 +17,7 @@ pub extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
     }
     if frame.from_user() {
         user_exception(frame);
-        crate::proc::sched::return_to_user_checks();
+        crate::proc::sched::return_to_user_checks(frame);
         return;
     }
     kernel_fault(frame, "unhandled exception in kernel mode");
@@ -40,7 +40,7 @@ fn handle_irq(irq: u8, frame: &mut TrapFrame) {
         _ => pic::eoi(irq),
     }
     if frame.from_user() {
-        crate::proc::sched::return_to_user_checks();
+        crate::proc::sched::return_to_user_checks(frame);
     }
 }
 

@@ -1,0 +1,85 @@
+//! `execve`: replaces the current process's program. Everything that can
+//! fail (reading and loading the image) happens before the point of no
+//! return; then the other threads are told to exit, the old address space
+//! is released (a vfork child only drops its borrow and wakes its parent),
+//! close-on-exec files are closed and caught signals reset to default.
+use super::exit::release_mem;
+use super::{current_process, sched, UserMem};
+use crate::arch::context::FpuState;
+use crate::arch::trapframe::TrapFrame;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+use linux_abi::signal::{SIG_DFL, SIG_IGN, SS_DISABLE};
+use linux_abi::Errno;
+use spin::Mutex;
+
+/// Runs `path` in the current process with `argv` and `envp`; on success
+/// `frame` enters the new program.
+pub fn execve(
+    path: &str,
+    argv: &[String],
+    envp: &[String],
+    frame: &mut TrapFrame,
+) -> Result<(), Errno> {
+    let p = current_process().ok_or(Errno::EINVAL)?;
+    let cwd = *p.cwd.lock();
+    let hwcap = crate::cpu_features().hwcap;
+    let loaded = crate::fs::with_file_bytes(cwd, path, |image| {
+        super::loader::load(image, argv, envp, hwcap)
+    })?;
+
+    // Point of no return.
+    let me = sched::current();
+    let others: Vec<_> = {
+        let mut th = p.threads.lock();
+        let others = th
+            .iter()
+            .filter(|t| !Arc::ptr_eq(t, &me))
+            .cloned()
+            .collect();
+        th.retain(|t| Arc::ptr_eq(t, &me));
+        others
+    };
+    for t in others {
+        t.must_exit.store(true, Ordering::Relaxed);
+        super::signal::wake_for_signal(&t);
+    }
+    let new = Arc::new(Mutex::new(Some(UserMem {
+        space: loaded.space,
+        brk_start: loaded.brk,
+        brk: loaded.brk,
+    })));
+    let old = p.replace_mem(new);
+    if let Some(root) = p.root() {
+        // SAFETY: user roots copy the kernel half from the template.
+        unsafe { crate::arch::paging::switch_root(root) };
+    }
+    release_mem(old, p.pid);
+    p.vfork_done.store(true, Ordering::Relaxed);
+    p.vfork_wait.wake_all();
+
+    p.files.lock().close_on_exec();
+    {
+        let mut s = p.signals.lock();
+        for a in s.actions.iter_mut() {
+            if a.sa_handler != SIG_IGN {
+                a.sa_handler = SIG_DFL;
+            }
+            a.sa_flags = 0;
+            a.sa_restorer = 0;
+            a.sa_mask = 0;
+        }
+        s.altstack = (0, SS_DISABLE, 0);
+    }
+    me.fs_base.store(0, Ordering::Relaxed);
+    crate::arch::set_fs_base(0);
+    me.clear_child_tid.store(0, Ordering::Relaxed);
+    *p.name.lock() = String::from(path);
+    p.did_exec.store(true, Ordering::Relaxed);
+    FpuState::default().restore();
+    *frame = TrapFrame::new_user(loaded.entry, loaded.sp);
+    frame.error_code = u64::MAX;
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! `clone`, `fork` and `vfork`: a new process (its address space from the
+//! boot-selected fork strategy, or shared for CLONE_VM), or a new thread in
+//! the caller's process (CLONE_THREAD).
+//!
+//! The strategy is one seam: [`Policy::strategy_for`] decides how a
+//! fork (clone without CLONE_VM) gets its memory from the `vm` crate; the
+//! rest of process creation does not depend on it. A vfork parent sleeps
+//! uninterruptibly (signals stay queued and never wake it, so it cannot
+//! spin) on the child's `vfork_wait` until the child execs or exits.
+use super::thread::Thread;
+use super::{current_process, sched, MemRef, NewProcess, Process, SignalState, UserMem};
+use crate::arch::trapframe::TrapFrame;
+use crate::mm::user::{self, with_mm};
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering;
+use linux_abi::process::*;
+use linux_abi::signal::SigSet;
+use linux_abi::Errno;
+use spin::{Mutex, Once};
+use vm::{Child, Strategy};
+
+/// How fork() is done, from the kernel command line (`fork=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Copy the page tables, private pages copy-on-write.
+    Classic,
+}
+
+static POLICY: Once<Policy> = Once::new();
+
+impl Policy {
+    /// The policy named on the command line; issue 5 adds `ondemand`,
+    /// `hybrid` and `ghost`. Unknown names fall back to classic.
+    pub fn from_cmdline(name: Option<&str>) -> Policy {
+        match name {
+            None | Some("classic") => Policy::Classic,
+            Some(other) => {
+                crate::warn!("fork={other} is not available yet: using classic");
+                Policy::Classic
+            }
+        }
+    }
+
+    /// The `vm` strategy for a fork by `parent` (not called for CLONE_VM).
+    pub fn strategy_for(self, _parent: &Process, _frame: &TrapFrame) -> Strategy {
+        match self {
+            Policy::Classic => Strategy::Classic,
+        }
+    }
+}
+
+/// The boot-time fork policy.
+pub fn policy() -> Policy {
+    *POLICY.call_once(|| Policy::from_cmdline(crate::cmdline().fork.as_deref()))
+}
+
+/// What `clone` asks for (raw flags and pointers).
+#[derive(Debug, Clone, Copy)]
+pub struct CloneArgs {
+    /// `CLONE_*` flags with the exit signal in the low byte.
+    pub flags: u64,
+    /// New stack pointer, 0 to keep the caller's.
+    pub stack: u64,
+    /// Where CLONE_PARENT_SETTID stores the new tid (caller's memory).
+    pub parent_tid: u64,
+    /// Where CLONE_CHILD_SETTID stores / CLONE_CHILD_CLEARTID clears it.
+    pub child_tid: u64,
+    /// FS base for CLONE_SETTLS.
+    pub tls: u64,
+}
+
+const UNSUPPORTED: u64 = CLONE_NEWNS
+    | CLONE_NEWCGROUP
+    | CLONE_NEWUTS
+    | CLONE_NEWIPC
+    | CLONE_NEWUSER
+    | CLONE_NEWPID
+    | CLONE_NEWNET
+    | CLONE_PIDFD;
+
+/// `clone`: returns the new pid or tid to the caller.
+pub fn clone(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
+    let f = args.flags;
+    if f & UNSUPPORTED != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if (f & CLONE_THREAD != 0 && f & CLONE_SIGHAND == 0)
+        || (f & CLONE_SIGHAND != 0 && f & CLONE_VM == 0)
+    {
+        return Err(Errno::EINVAL);
+    }
+    let exit_signal = (f & CSIGNAL) as u32;
+    if exit_signal > linux_abi::signal::NSIG {
+        return Err(Errno::EINVAL);
+    }
+    if f & CLONE_THREAD != 0 {
+        new_thread(args, frame)
+    } else {
+        new_process(args, frame)
+    }
+}
+
+fn child_frame(frame: &TrapFrame, stack: u64) -> TrapFrame {
+    let mut cf = *frame;
+    cf.rax = 0;
+    if stack != 0 {
+        cf.rsp = stack;
+    }
+    cf
+}
+
+fn new_thread(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
+    let p = current_process().ok_or(Errno::EINVAL)?;
+    let me = sched::current();
+    let tid = super::alloc_pid();
+    let t = Thread::user(tid, p.clone(), child_frame(frame, args.stack));
+    setup_thread(&me, &t, args);
+    let tid_bytes = tid.to_le_bytes();
+    if args.flags & CLONE_PARENT_SETTID != 0 {
+        super::uaccess::copy_to_user(args.parent_tid, &tid_bytes)?;
+    }
+    if args.flags & CLONE_CHILD_SETTID != 0 {
+        super::uaccess::copy_to_user(args.child_tid, &tid_bytes)?;
+    }
+    p.threads.lock().push(t.clone());
+    sched::enqueue(t);
+    Ok(tid)
+}
+
+fn setup_thread(me: &Thread, t: &Thread, args: CloneArgs) {
+    let fs = if args.flags & CLONE_SETTLS != 0 {
+        args.tls
+    } else {
+        me.fs_base.load(Ordering::Relaxed)
+    };
+    t.fs_base.store(fs, Ordering::Relaxed);
+    t.sig_mask
+        .store(me.sig_mask.load(Ordering::Relaxed), Ordering::Relaxed);
+    if args.flags & CLONE_CHILD_CLEARTID != 0 {
+        t.clear_child_tid.store(args.child_tid, Ordering::Relaxed);
+    }
+}
+
+/// The child's memory: shared (CLONE_VM, counted as a vfork by `vm`) or
+/// forked with the policy's strategy.
+fn child_mem(parent: &Process, flags: u64, frame: &TrapFrame) -> Result<MemRef, Errno> {
+    let shared = flags & CLONE_VM != 0;
+    let strategy = if shared {
+        Strategy::Vfork
+    } else {
+        policy().strategy_for(parent, frame)
+    };
+    let memref = parent.mem();
+    let mut g = memref.lock();
+    let m = g.as_mut().ok_or(Errno::ENOMEM)?;
+    let forked = with_mm(|mm| m.space.fork(mm, strategy)).map_err(|_| Errno::ENOMEM)?;
+    user::flush(forked.parent_flush, m.space.root());
+    Ok(match forked.child {
+        Child::Space(space) => Arc::new(Mutex::new(Some(UserMem {
+            space,
+            brk_start: m.brk_start,
+            brk: m.brk,
+        }))),
+        Child::SharesParent => {
+            drop(g);
+            memref
+        }
+    })
+}
+
+fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
+    let parent = current_process().ok_or(Errno::EINVAL)?;
+    let me = sched::current();
+    let mem = child_mem(&parent, args.flags, frame)?;
+    let pid = super::alloc_pid();
+    let ppid = if args.flags & CLONE_PARENT != 0 {
+        parent.ppid.load(Ordering::Relaxed)
+    } else {
+        parent.pid
+    };
+    let signals = {
+        let s = parent.signals.lock();
+        SignalState {
+            actions: s.actions,
+            pending: SigSet::EMPTY,
+            info: BTreeMap::new(),
+            altstack: s.altstack,
+        }
+    };
+    let child = NewProcess {
+        pid,
+        ppid,
+        pgid: parent.pgid.load(Ordering::Relaxed),
+        sid: parent.sid.load(Ordering::Relaxed),
+        name: parent.name.lock().clone(),
+        mem: mem.clone(),
+        files: parent.files.lock().clone(),
+        cwd: *parent.cwd.lock(),
+        umask: parent.umask.load(Ordering::Relaxed),
+        signals,
+        kernel_waited: false,
+        exit_signal: (args.flags & CSIGNAL) as u32,
+    }
+    .register();
+    let t = Thread::user(pid, child.clone(), child_frame(frame, args.stack));
+    setup_thread(&me, &t, args);
+    let tid_bytes = pid.to_le_bytes();
+    if args.flags & CLONE_CHILD_SETTID != 0 {
+        // In the child's memory: resolves its copy-on-write page.
+        let _ = super::uaccess::copy_to_user_in(&mem, args.child_tid, &tid_bytes);
+    }
+    if args.flags & CLONE_PARENT_SETTID != 0 {
+        let _ = super::uaccess::copy_to_user(args.parent_tid, &tid_bytes);
+    }
+    match super::find(ppid) {
+        Some(pp) => pp.children.lock().push(child.clone()),
+        None => child.ppid.store(0, Ordering::Relaxed),
+    }
+    child.threads.lock().push(t.clone());
+    sched::enqueue(t);
+    if args.flags & CLONE_VFORK != 0 {
+        while !child.vfork_done.load(Ordering::Relaxed) {
+            child.vfork_wait.wait_uninterruptible();
+        }
+    }
+    Ok(pid)
+}

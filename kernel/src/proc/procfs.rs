@@ -1,0 +1,129 @@
+//! `/proc` contents, generated when a file is opened: `meminfo` (MemTotal
+//! and MemFree straight from the frame allocator), `forkstat` (the `vm`
+//! crate's per-strategy counters), `self`, and `<pid>/stat`, `<pid>/status`.
+use super::{current_process, find, Process};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+use core::sync::atomic::Ordering;
+use linux_abi::Errno;
+use vm::StrategyKind;
+
+/// Whether `path` (absolute, normalised by the caller) is under /proc.
+pub fn is_proc_path(path: &str) -> bool {
+    path == "/proc" || path.starts_with("/proc/")
+}
+
+/// The bytes of the /proc file at `path`; ENOENT for an unknown one,
+/// EISDIR for a directory.
+pub fn read(path: &str) -> Result<Vec<u8>, Errno> {
+    let rest = path
+        .strip_prefix("/proc")
+        .ok_or(Errno::ENOENT)?
+        .trim_start_matches('/');
+    let mut parts = rest.split('/').filter(|s| !s.is_empty());
+    let first = parts.next().ok_or(Errno::EISDIR)?;
+    let text = match first {
+        "meminfo" => meminfo(),
+        "forkstat" => forkstat(),
+        _ => {
+            let pid = if first == "self" {
+                current_process().ok_or(Errno::ENOENT)?.pid
+            } else {
+                first.parse::<u32>().map_err(|_| Errno::ENOENT)?
+            };
+            let p = find(pid).ok_or(Errno::ENOENT)?;
+            match parts.next() {
+                None => return Err(Errno::EISDIR),
+                Some("stat") => stat(&p),
+                Some("status") => status(&p),
+                Some("cmdline") => format!("{}\0", p.name.lock()),
+                Some(_) => return Err(Errno::ENOENT),
+            }
+        }
+    };
+    if parts.next().is_some() {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(text.into_bytes())
+}
+
+fn meminfo() -> String {
+    let kb = |frames: u64| frames * 4;
+    let total = kb(crate::mm::frame::usable_count());
+    let free = kb(crate::mm::frame::free_count());
+    format!(
+        "MemTotal:       {total:8} kB\nMemFree:        {free:8} kB\nMemAvailable:   {free:8} kB\n"
+    )
+}
+
+fn forkstat() -> String {
+    let stats = crate::mm::user::with_mm(|mm| mm.stats);
+    let mut s = String::new();
+    for kind in StrategyKind::ALL {
+        let c = stats.of(kind);
+        let _ = writeln!(
+            s,
+            "{}: forks={} tables_copied={} tables_shared={} pages_copied={} eager_pages={} \
+             child_write_faults={} promotions={} releases={}",
+            kind.name(),
+            c.forks,
+            c.tables_copied,
+            c.tables_shared,
+            c.pages_copied,
+            c.eager_pages,
+            c.child_write_faults,
+            c.promotions,
+            c.releases
+        );
+    }
+    let _ = writeln!(
+        s,
+        "faults: zero_fills={} cow_copies={}",
+        stats.zero_fills, stats.cow_copies
+    );
+    s
+}
+
+fn state(p: &Process) -> (char, &'static str) {
+    if p.is_zombie() {
+        ('Z', "Z (zombie)")
+    } else if p.stopped.load(Ordering::Relaxed) {
+        ('T', "T (stopped)")
+    } else {
+        ('R', "R (running)")
+    }
+}
+
+fn stat(p: &Process) -> String {
+    let name = p.name.lock().clone();
+    let comm = name.rsplit('/').next().unwrap_or("");
+    let ticks = p.cpu_ns() / 10_000_000; // USER_HZ = 100
+    format!(
+        "{} ({}) {} {} {} {} 0 {} 0 0 0 0 0 {} 0 0 0 20 0 {} 0 0 0 0\n",
+        p.pid,
+        comm,
+        state(p).0,
+        p.ppid.load(Ordering::Relaxed),
+        p.pgid.load(Ordering::Relaxed),
+        p.sid.load(Ordering::Relaxed),
+        super::pgrp::foreground(),
+        ticks,
+        p.thread_count(),
+    )
+}
+
+fn status(p: &Process) -> String {
+    let name = p.name.lock().clone();
+    let comm = name.rsplit('/').next().unwrap_or("");
+    format!(
+        "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\nThreads:\t{}\n",
+        comm,
+        state(p).1,
+        p.pid,
+        p.pid,
+        p.ppid.load(Ordering::Relaxed),
+        p.thread_count()
+    )
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Drives the BusyBox shell that `just qemu` boots (init=/bin/sh) through
+QEMU's serial port, as a person at the console would: a prompt appears,
+a pipeline runs, Ctrl-C stops a sleeping command and a spinning one (the
+shell survives and reports 128+SIGINT), and `exit 7` ends init (QEMU
+exits with init's code). Every step has a deadline and the whole run a
+hard timeout.
+
+Usage: scripts/test-shell.py KERNEL INITRD   (exit 0 when every step passed)
+"""
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+TOTAL_TIMEOUT = 240  # seconds, whole run (TCG is slow)
+
+
+class Console:
+    def __init__(self, kernel, initrd):
+        args = [
+            "qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "512M",
+            "-display", "none", "-no-reboot", "-monitor", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-serial", "stdio", "-kernel", kernel, "-initrd", initrd,
+            "-append", "loglevel=4 init=/bin/sh",
+        ]
+        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT)
+        self.buf = b""
+        self.start = time.monotonic()
+
+    def send(self, text):
+        self.p.stdin.write(text.encode())
+        self.p.stdin.flush()
+
+    def expect(self, pattern, timeout):
+        """Waits for `pattern` (a regex) in the output after the last match."""
+        deadline = min(time.monotonic() + timeout, self.start + TOTAL_TIMEOUT)
+        rx = re.compile(pattern.encode())
+        while True:
+            m = rx.search(self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.p.stdout], [], [], left)
+            if r:
+                chunk = os.read(self.p.stdout.fileno(), 4096)
+                if not chunk:
+                    return rx.search(self.buf)
+                sys.stdout.write(chunk.decode(errors="replace").replace("\r", ""))
+                sys.stdout.flush()
+                self.buf += chunk
+
+    def close(self):
+        try:
+            return self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return None
+
+
+def main():
+    kernel, initrd = sys.argv[1], sys.argv[2]
+    c = Console(kernel, initrd)
+    results = []
+
+    def step(name, ok):
+        results.append((name, bool(ok)))
+
+    # The shell is up when it runs a command; then a fixed prompt.
+    c.send("PS1='RDY> '\n")
+    step("shell prompt", c.expect(r"RDY> ", 120))
+    c.send("echo c b a | tr ' ' '\\n' | sort | uniq -c | wc -l; echo sum=$((40+2))\n")
+    step("pipeline runs", c.expect(r"\n\s*3\s*\r?\n", 60) and c.expect(r"sum=42", 30))
+    c.expect(r"RDY> ", 30)
+    c.send("sleep 60\n")
+    time.sleep(3)
+    c.send("\x03")
+    step("Ctrl-C stops sleep", c.expect(r"RDY> ", 30))
+    c.send("echo st=$?\n")
+    step("status 130 after Ctrl-C", c.expect(r"st=130", 30))
+    c.expect(r"RDY> ", 30)
+    c.send("while :; do :; done\n")
+    time.sleep(3)
+    c.send("\x03")
+    step("Ctrl-C stops a busy loop", c.expect(r"RDY> ", 30))
+    c.send("exit 7\n")
+    step("exit ends init", c.expect(r"init /bin/sh ended: exit 7", 60))
+    rc = c.close()
+    step("QEMU exits with init's code", rc is not None and rc == (7 << 1) | 1)
+    print()
+    failed = 0
+    for name, ok in results:
+        print(("ok " if ok else "FAIL ") + "shell: " + name)
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
