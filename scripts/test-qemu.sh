@@ -80,5 +80,17 @@ else
     total_fail=$((total_fail + 1))
     status=1
 fi
+# The interactive BusyBox shell `just qemu` boots: prompt, a pipeline,
+# Ctrl-C on a sleeping and a spinning command, exit (scripts/test-shell.py,
+# hard timeout inside).
+if python3 "$here/test-shell.py" "$kernel" "$initrd" >"$log" 2>&1; then
+    grep -E '^ok shell: ' "$log"
+    total_pass=$((total_pass + $(grep -c '^ok shell: ' "$log")))
+else
+    echo "FAIL interactive shell"
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + 1))
+    status=1
+fi
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

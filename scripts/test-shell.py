@@ -73,9 +73,10 @@ def main():
     def step(name, ok):
         results.append((name, bool(ok)))
 
-    # The shell is up when it runs a command; then a fixed prompt.
+    # The shell is up when it prints its prompt; then a fixed prompt.
+    step("shell starts", c.expect(r"# ", 120))
     c.send("PS1='RDY> '\n")
-    step("shell prompt", c.expect(r"RDY> ", 120))
+    step("shell prompt", c.expect(r"RDY> ", 60))
     c.send("echo c b a | tr ' ' '\\n' | sort | uniq -c | wc -l; echo sum=$((40+2))\n")
     step("pipeline runs", c.expect(r"\n\s*3\s*\r?\n", 60) and c.expect(r"sum=42", 30))
     c.expect(r"RDY> ", 30)

@@ -21,31 +21,42 @@ pub fn set_init(pid: u32) {
     INIT_PID.store(pid, Ordering::Relaxed);
 }
 
+// The functions that never return keep no `Arc` alive across
+// `sched::exit_thread()` (its destructor would never run): each works in
+// an inner scope first.
+
 /// `exit_group`: ends every thread of the current process.
 pub fn exit_group(status: i32) -> ! {
-    let p = current_process().expect("exit from a kernel thread");
-    kill_group(&p, status);
+    {
+        let p = current_process().expect("exit from a kernel thread");
+        kill_group(&p, status);
+    }
     exit_killed_thread()
 }
 
 /// `exit`: ends the current thread; the process ends with `code` when it
 /// was the last one.
 pub fn exit_thread(code: u8) -> ! {
-    let p = current_process().expect("exit from a kernel thread");
-    if p.thread_count() <= 1 {
-        kill_group(&p, wait_status_exited(code));
+    {
+        let p = current_process().expect("exit from a kernel thread");
+        if p.thread_count() <= 1 {
+            kill_group(&p, wait_status_exited(code));
+        }
     }
-    finish_thread(&p)
+    exit_killed_thread()
 }
 
 /// Ends the current thread because its group exits or an exec replaced
 /// it.
 pub fn exit_killed_thread() -> ! {
-    let p = current_process().expect("user thread");
-    finish_thread(&p)
+    {
+        let p = current_process().expect("user thread");
+        finish_thread(&p);
+    }
+    sched::exit_thread()
 }
 
-fn finish_thread(p: &Arc<Process>) -> ! {
+fn finish_thread(p: &Arc<Process>) {
     let t = sched::current();
     let member = p.threads.lock().iter().any(|x| Arc::ptr_eq(x, &t));
     if member {
@@ -66,8 +77,6 @@ fn finish_thread(p: &Arc<Process>) -> ! {
             finish_process(p, status);
         }
     }
-    drop(t);
-    sched::exit_thread()
 }
 
 /// Drops one user of an address space; the last one destroys it.

@@ -220,7 +220,8 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     child.threads.lock().push(t.clone());
     sched::enqueue(t);
     if args.flags & CLONE_VFORK != 0 {
-        while !child.vfork_done.load(Ordering::Relaxed) {
+        // Signals stay pending meanwhile; only a kill ends the wait early.
+        while !child.vfork_done.load(Ordering::Relaxed) && !me.must_exit.load(Ordering::Relaxed) {
             child.vfork_wait.wait_uninterruptible();
         }
     }

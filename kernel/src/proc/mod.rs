@@ -339,12 +339,6 @@ pub fn wait(proc: &Arc<Process>) -> i32 {
     }
 }
 
-/// Ends the whole current process with wait status `status`
-/// (`exit_group`, a fatal signal).
-pub fn exit_current(status: i32) -> ! {
-    exit::exit_group(status)
-}
-
 /// Turns an exception in user mode into its signal: a handler runs if the
 /// program installed one and does not block the signal; otherwise the
 /// process dies of it.

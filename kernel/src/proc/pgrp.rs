@@ -20,9 +20,7 @@ pub fn set_foreground(pgid: u32, check: bool) -> Result<(), Errno> {
         let me = current_process().ok_or(Errno::ENOTTY)?;
         let sid = me.sid.load(Ordering::Relaxed);
         let exists = all().iter().any(|p| {
-            !p.is_zombie()
-                && p.pgid.load(Ordering::Relaxed) == pgid
-                && p.sid.load(Ordering::Relaxed) == sid
+            p.pgid.load(Ordering::Relaxed) == pgid && p.sid.load(Ordering::Relaxed) == sid
         });
         if !exists {
             return Err(Errno::EPERM);
@@ -80,10 +78,9 @@ pub fn setpgid(pid: u32, pgid: u32) -> Result<(), Errno> {
         return Err(Errno::EPERM);
     }
     if pgid != t.pid {
+        // Zombies not yet reaped still hold their group, as on Linux.
         let ok = all().iter().any(|p| {
-            !p.is_zombie()
-                && p.pgid.load(Ordering::Relaxed) == pgid
-                && p.sid.load(Ordering::Relaxed) == sid
+            p.pgid.load(Ordering::Relaxed) == pgid && p.sid.load(Ordering::Relaxed) == sid
         });
         if !ok {
             return Err(Errno::EPERM);
@@ -99,7 +96,7 @@ pub fn setsid() -> Result<u32, Errno> {
     let me = current_process().ok_or(Errno::ESRCH)?;
     if all()
         .iter()
-        .any(|p| !p.is_zombie() && p.pgid.load(Ordering::Relaxed) == me.pid)
+        .any(|p| p.pgid.load(Ordering::Relaxed) == me.pid)
     {
         return Err(Errno::EPERM);
     }

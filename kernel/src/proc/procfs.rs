@@ -53,8 +53,12 @@ fn meminfo() -> String {
     let kb = |frames: u64| frames * 4;
     let total = kb(crate::mm::frame::usable_count());
     let free = kb(crate::mm::frame::free_count());
+    let (heap_used, heap_free) = crate::mm::heap::stats();
     format!(
-        "MemTotal:       {total:8} kB\nMemFree:        {free:8} kB\nMemAvailable:   {free:8} kB\n"
+        "MemTotal:       {total:8} kB\nMemFree:        {free:8} kB\nMemAvailable:   {free:8} kB\n\
+         KernelHeap:     {:8} kB\nKernelHeapFree: {:8} kB\n",
+        heap_used / 1024,
+        heap_free / 1024
     )
 }
 

@@ -39,6 +39,9 @@ pub fn on_return_to_user(frame: &mut TrapFrame) {
     };
     loop {
         if t.must_exit.load(Ordering::Relaxed) || p.group_exit.lock().is_some() {
+            // No `Arc` may stay alive across a call that never returns.
+            drop(p);
+            drop(t);
             crate::proc::exit::exit_killed_thread();
         }
         if p.stopped.load(Ordering::Relaxed) {

@@ -84,9 +84,11 @@ pub fn kill_group(p: &Process, status: i32) {
     }
     p.stopped.store(false, Ordering::Relaxed);
     p.stop_wait.wake_all();
+    // Every sleep ends, even an uninterruptible one (its loop re-checks
+    // and a killed vfork parent stops waiting): Linux's "killable" sleeps.
     for t in p.threads.lock().iter() {
         t.must_exit.store(true, Ordering::Relaxed);
-        wake_for_signal(t);
+        sched::wake(t);
     }
 }
 
