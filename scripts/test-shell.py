@@ -2,8 +2,9 @@
 """Drives the BusyBox shell that `just qemu` boots (init=/bin/sh) through
 QEMU's serial port, as a person at the console would: a prompt appears,
 a pipeline runs, Ctrl-C stops a sleeping command and a spinning one (the
-shell survives and reports 128+SIGINT), and `exit 7` ends init (QEMU
-exits with init's code). Every step has a deadline and the whole run a
+shell survives and reports 128+SIGINT) and drops a half-typed line,
+Ctrl-Z stops a job that `fg` resumes, `ps` lists a background job, and `exit 7` ends init (QEMU exits
+with init's code). Every step has a deadline and the whole run a
 hard timeout.
 
 Usage: scripts/test-shell.py KERNEL INITRD   (exit 0 when every step passed)
@@ -91,6 +92,30 @@ def main():
     time.sleep(3)
     c.send("\x03")
     step("Ctrl-C stops a busy loop", c.expect(r"RDY> ", 30))
+    # ps lists processes from /proc (a background job's command line).
+    c.send("sleep 37 & ps; kill $!; wait; echo ps-done\n")
+    step("ps shows a background job", c.expect(r"sleep 37\s*\r?\n", 30) and c.expect(r"ps-done", 30))
+    c.expect(r"RDY> ", 30)
+    # Ctrl-C while editing a line: the line is dropped, a new prompt.
+    c.send("echo never-run-$((1+1))")
+    time.sleep(1)
+    c.send("\x03")
+    c.send("echo after=$((2+3))\n")
+    m = c.expect(r"after=5", 30)
+    step("Ctrl-C at the prompt drops the line", m and b"never-run-2" not in c.buf)
+    c.expect(r"RDY> ", 30)
+    # Ctrl-Z stops the foreground job; fg resumes it; Ctrl-C ends it.
+    c.send("sleep 60\n")
+    time.sleep(3)
+    c.send("\x1a")
+    step("Ctrl-Z stops sleep", c.expect(r"Stopped", 30) and c.expect(r"RDY> ", 30))
+    c.send("fg\n")
+    time.sleep(3)
+    c.send("\x03")
+    c.expect(r"RDY> ", 30)
+    c.send("echo st=$?; jobs; echo jobs-done\n")
+    step("fg then Ctrl-C ends the job", c.expect(r"st=130", 30) and c.expect(r"jobs-done", 30))
+    c.expect(r"RDY> ", 30)
     c.send("exit 7\n")
     step("exit ends init", c.expect(r"init /bin/sh ended: exit 7", 60))
     rc = c.close()

@@ -1,11 +1,14 @@
 //! `/dev/console`: the serial port with a small line discipline (canonical
 //! mode with echo, erase, kill and EOF; raw mode when ICANON is off).
-//! Ctrl-C discards the pending line and is recorded; the process layer
-//! sends SIGINT to the foreground process group on the next tick.
+//! With ISIG, Ctrl-C, Ctrl-\\ and Ctrl-Z discard pending input and are
+//! recorded; the process layer sends SIGINT, SIGQUIT or SIGTSTP to the
+//! foreground process group on the next tick.
 use crate::proc::sched::WaitQueue;
 use alloc::collections::VecDeque;
 use core::sync::atomic::{AtomicU64, Ordering};
-use linux_abi::termios::{Termios, Winsize, ECHO, ICANON, ICRNL, VEOF, VERASE, VINTR, VKILL};
+use linux_abi::termios::{
+    Termios, Winsize, ECHO, ICANON, ICRNL, ISIG, NOFLSH, VEOF, VERASE, VINTR, VKILL, VQUIT, VSUSP,
+};
 use spin::Mutex;
 
 /// Most bytes of input kept (line being edited plus lines ready), as
@@ -24,8 +27,10 @@ struct Tty {
 
 static TTY: Mutex<Option<Tty>> = Mutex::new(None);
 static READERS: WaitQueue = WaitQueue::new();
-/// Ctrl-C presses not yet delivered as SIGINT.
-pub static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
+/// Signals typed at the console (ISIG: Ctrl-C SIGINT, Ctrl-\\ SIGQUIT,
+/// Ctrl-Z SIGTSTP) not yet sent to the foreground group: bit `n - 1` for
+/// signal `n`.
+pub static SIGNALS: AtomicU64 = AtomicU64::new(0);
 
 fn with_tty<R>(f: impl FnOnce(&mut Tty) -> R) -> R {
     let mut g = TTY.lock();
@@ -51,6 +56,26 @@ pub fn input_byte(mut b: u8) {
             b = b'\n';
         }
         let echo_on = tio.c_lflag & ECHO != 0;
+        if tio.c_lflag & ISIG != 0 {
+            let sig = [
+                (VINTR, linux_abi::signal::SIGINT, b"^C\n"),
+                (VQUIT, linux_abi::signal::SIGQUIT, b"^\\\n"),
+                (VSUSP, linux_abi::signal::SIGTSTP, b"^Z\n"),
+            ]
+            .into_iter()
+            .find(|&(cc, _, _)| tio.c_cc[cc] != 0 && b == tio.c_cc[cc]);
+            if let Some((_, sig, shown)) = sig {
+                if tio.c_lflag & NOFLSH == 0 {
+                    t.line.clear();
+                    t.ready.clear();
+                }
+                SIGNALS.fetch_or(1 << (sig - 1), Ordering::Relaxed);
+                if echo_on {
+                    echo(shown);
+                }
+                return;
+            }
+        }
         if tio.c_lflag & ICANON == 0 {
             if full {
                 return;
@@ -61,11 +86,7 @@ pub fn input_byte(mut b: u8) {
             }
             return;
         }
-        if b == tio.c_cc[VINTR] {
-            t.line.clear();
-            INTERRUPTS.fetch_add(1, Ordering::Relaxed);
-            echo(b"^C\n");
-        } else if b == tio.c_cc[VERASE] || b == 0x08 {
+        if b == tio.c_cc[VERASE] || b == 0x08 {
             if t.line.pop_back().is_some() && echo_on {
                 echo(b"\x08 \x08");
             }

@@ -36,6 +36,9 @@ pub enum Target {
     PipeWrite(Arc<Pipe>),
     /// Read-only bytes generated at open (a `/proc` file).
     Snapshot(alloc::vec::Vec<u8>),
+    /// Directory entries (name, `d_type`) listed at open (a `/proc`
+    /// directory).
+    DirSnapshot(alloc::vec::Vec<(alloc::string::String, u8)>),
 }
 
 /// An open file description.
@@ -58,7 +61,7 @@ impl Drop for OpenFile {
                 let ino = *ino;
                 let _ = with_fs(|fs| fs.close(ino));
             }
-            Target::Snapshot(_) => {}
+            Target::Snapshot(_) | Target::DirSnapshot(_) => {}
         }
     }
 }
@@ -79,6 +82,15 @@ impl OpenFile {
             target: Target::Snapshot(bytes),
             offset: Mutex::new(0),
             flags: AtomicU32::new(O_RDONLY),
+        })
+    }
+
+    /// A directory listing `entries` (a `/proc` directory).
+    pub fn dir_snapshot(entries: alloc::vec::Vec<(alloc::string::String, u8)>) -> Arc<OpenFile> {
+        Arc::new(OpenFile {
+            target: Target::DirSnapshot(entries),
+            offset: Mutex::new(0),
+            flags: AtomicU32::new(O_RDONLY | O_DIRECTORY),
         })
     }
 
@@ -152,6 +164,7 @@ impl OpenFile {
                 *off += n as u64;
                 Ok(n)
             }
+            Target::DirSnapshot(_) => Err(Errno::EISDIR),
             Target::Node(ino, kind) => match kind {
                 NodeKind::File => {
                     let mut off = self.offset.lock();
@@ -204,6 +217,7 @@ impl OpenFile {
         match &self.target {
             Target::PipeWrite(p) => p.write(data, self.nonblock()),
             Target::PipeRead(_) | Target::Snapshot(_) => Err(Errno::EBADF),
+            Target::DirSnapshot(_) => Err(Errno::EISDIR),
             Target::Node(ino, kind) => match kind {
                 NodeKind::File => {
                     let mut off = self.offset.lock();
@@ -227,12 +241,17 @@ impl OpenFile {
 
     /// `lseek(2)`.
     pub fn seek(&self, off: i64, whence: u32) -> Result<u64, Errno> {
-        if let Target::Snapshot(b) = &self.target {
+        let snapshot_len = match &self.target {
+            Target::Snapshot(b) => Some(b.len()),
+            Target::DirSnapshot(d) => Some(d.len()),
+            _ => None,
+        };
+        if let Some(len) = snapshot_len {
             let mut cur = self.offset.lock();
             let base = match whence {
                 SEEK_SET => 0,
                 SEEK_CUR => *cur as i64,
-                SEEK_END => b.len() as i64,
+                SEEK_END => len as i64,
                 _ => return Err(Errno::EINVAL),
             };
             let new = base

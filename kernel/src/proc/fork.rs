@@ -194,6 +194,7 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         pgid: parent.pgid.load(Ordering::Relaxed),
         sid: parent.sid.load(Ordering::Relaxed),
         name: parent.name.lock().clone(),
+        cmdline: parent.cmdline.lock().clone(),
         mem: mem.clone(),
         files: parent.files.lock().clone(),
         cwd: *parent.cwd.lock(),

@@ -98,6 +98,8 @@ pub struct Process {
     pub sid: AtomicU32,
     /// Name for logs and /proc (the executable's path).
     pub name: Mutex<String>,
+    /// The arguments of the last exec, NUL-terminated (`/proc/<pid>/cmdline`).
+    pub cmdline: Mutex<Vec<u8>>,
     mem: Mutex<MemRef>,
     /// Open files.
     pub files: Mutex<FdTable>,
@@ -198,6 +200,7 @@ pub(crate) struct NewProcess {
     pub pgid: u32,
     pub sid: u32,
     pub name: String,
+    pub cmdline: Vec<u8>,
     pub mem: MemRef,
     pub files: FdTable,
     pub cwd: memfs::Ino,
@@ -221,6 +224,7 @@ impl NewProcess {
             pgid: AtomicU32::new(self.pgid),
             sid: AtomicU32::new(self.sid),
             name: Mutex::new(self.name),
+            cmdline: Mutex::new(self.cmdline),
             mem: Mutex::new(self.mem),
             files: Mutex::new(self.files),
             cwd: Mutex::new(self.cwd),
@@ -247,6 +251,16 @@ impl NewProcess {
         PROCESSES.lock().insert(p.pid, p.clone());
         p
     }
+}
+
+/// `argv` as `/proc/<pid>/cmdline` shows it.
+pub fn cmdline_of(argv: &[String]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for a in argv {
+        v.extend_from_slice(a.as_bytes());
+        v.push(0);
+    }
+    v
 }
 
 /// The process of the running thread.
@@ -304,6 +318,7 @@ pub fn spawn(
         pgid: pid,
         sid: pid,
         name: path.to_string(),
+        cmdline: cmdline_of(argv),
         mem,
         files,
         cwd,

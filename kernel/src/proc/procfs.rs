@@ -1,12 +1,15 @@
-//! `/proc` contents, generated when a file is opened: `meminfo` (MemTotal
-//! and MemFree straight from the frame allocator), `forkstat` (the `vm`
-//! crate's per-strategy counters), `self`, and `<pid>/stat`, `<pid>/status`.
+//! `/proc` contents, generated when a file or directory is opened:
+//! `meminfo` (MemTotal and MemFree straight from the frame allocator),
+//! `forkstat` (the `vm` crate's per-strategy counters), and per process
+//! (`self` or the pid) `stat`, `status`, `cmdline`; listing `/proc` gives
+//! every pid, as BusyBox `ps` expects.
 use super::{current_process, find, Process};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use core::sync::atomic::Ordering;
+use linux_abi::dirent::{DT_DIR, DT_REG};
 use linux_abi::Errno;
 use vm::StrategyKind;
 
@@ -15,15 +18,39 @@ pub fn is_proc_path(path: &str) -> bool {
     path == "/proc" || path.starts_with("/proc/")
 }
 
-/// The bytes of the /proc file at `path`; ENOENT for an unknown one,
-/// EISDIR for a directory.
-pub fn read(path: &str) -> Result<Vec<u8>, Errno> {
+/// A /proc file's bytes or a directory's entries (name, `d_type`).
+#[derive(Debug)]
+pub enum Node {
+    /// A file.
+    File(Vec<u8>),
+    /// A directory.
+    Dir(Vec<(String, u8)>),
+}
+
+const PID_FILES: [&str; 3] = ["cmdline", "stat", "status"];
+
+fn dir(names: impl IntoIterator<Item = (String, u8)>) -> Node {
+    let mut v: Vec<(String, u8)> = [(".".into(), DT_DIR), ("..".into(), DT_DIR)].into();
+    v.extend(names);
+    Node::Dir(v)
+}
+
+/// The /proc file or directory at `path`; ENOENT for an unknown one.
+pub fn read(path: &str) -> Result<Node, Errno> {
     let rest = path
         .strip_prefix("/proc")
         .ok_or(Errno::ENOENT)?
         .trim_start_matches('/');
     let mut parts = rest.split('/').filter(|s| !s.is_empty());
-    let first = parts.next().ok_or(Errno::EISDIR)?;
+    let Some(first) = parts.next() else {
+        let mut names: Vec<(String, u8)> = ["meminfo", "forkstat"]
+            .iter()
+            .map(|n| (String::from(*n), DT_REG))
+            .collect();
+        names.push(("self".into(), DT_DIR));
+        names.extend(super::all().iter().map(|p| (format!("{}", p.pid), DT_DIR)));
+        return Ok(dir(names));
+    };
     let text = match first {
         "meminfo" => meminfo(),
         "forkstat" => forkstat(),
@@ -35,10 +62,15 @@ pub fn read(path: &str) -> Result<Vec<u8>, Errno> {
             };
             let p = find(pid).ok_or(Errno::ENOENT)?;
             match parts.next() {
-                None => return Err(Errno::EISDIR),
+                None => {
+                    return Ok(dir(PID_FILES.iter().map(|n| (String::from(*n), DT_REG))));
+                }
                 Some("stat") => stat(&p),
                 Some("status") => status(&p),
-                Some("cmdline") => format!("{}\0", p.name.lock()),
+                Some("cmdline") => {
+                    let c = p.cmdline.lock().clone();
+                    return Ok(Node::File(c));
+                }
                 Some(_) => return Err(Errno::ENOENT),
             }
         }
@@ -46,7 +78,7 @@ pub fn read(path: &str) -> Result<Vec<u8>, Errno> {
     if parts.next().is_some() {
         return Err(Errno::ENOTDIR);
     }
-    Ok(text.into_bytes())
+    Ok(Node::File(text.into_bytes()))
 }
 
 fn meminfo() -> String {

@@ -20,7 +20,10 @@ pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
         if flags & O_ACCMODE != O_RDONLY {
             return Err(Errno::EACCES);
         }
-        let f = OpenFile::snapshot(crate::proc::procfs::read(&path)?);
+        let f = open_proc(&path)?;
+        if flags & O_DIRECTORY != 0 && !matches!(f.target, Target::DirSnapshot(_)) {
+            return Err(Errno::ENOTDIR);
+        }
         return Ok(p.files.lock().insert(f, flags & O_CLOEXEC != 0)? as u64);
     }
     let base = dir_base(dirfd, path.as_bytes())?;
@@ -28,6 +31,14 @@ pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
     let f = OpenFile::open(base, path.as_bytes(), flags, perm)?;
     let fd = p.files.lock().insert(f, flags & O_CLOEXEC != 0)?;
     Ok(fd as u64)
+}
+
+/// Opens a `/proc` file or directory as a snapshot of its contents.
+pub fn open_proc(path: &str) -> Result<Arc<OpenFile>, Errno> {
+    Ok(match crate::proc::procfs::read(path)? {
+        crate::proc::procfs::Node::File(bytes) => OpenFile::snapshot(bytes),
+        crate::proc::procfs::Node::Dir(entries) => OpenFile::dir_snapshot(entries),
+    })
 }
 
 pub fn close(fd: u64) -> SysResult {

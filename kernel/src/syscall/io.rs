@@ -162,7 +162,7 @@ fn poll_ready(f: &OpenFile) -> i16 {
                 0
             }
         }
-        Target::Snapshot(_) => POLLIN,
+        Target::Snapshot(_) | Target::DirSnapshot(_) => POLLIN,
         Target::Node(_, kind) => match kind {
             NodeKind::Dev(Device::Console) => {
                 POLLOUT

@@ -223,7 +223,7 @@ pub fn setsid() -> SysResult {
 pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64) -> SysResult {
     let op = op as u32;
     let cmd = op & FUTEX_CMD_MASK;
-    let p = current_process().ok_or(Errno::EINVAL)?;
+    let shared = op & FUTEX_PRIVATE_FLAG == 0;
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
             let bitset = if cmd == FUTEX_WAIT {
@@ -251,11 +251,19 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
             } else {
                 None
             };
-            futex::wait(uaddr, val as u32, deadline, bitset)
+            futex::wait(uaddr, shared, val as u32, deadline, bitset)
         }
-        FUTEX_WAKE => Ok(futex::wake(&p.mem(), uaddr, val as usize) as u64),
-        FUTEX_WAKE_BITSET => {
-            Ok(futex::wake_bitset(&p.mem(), uaddr, val as usize, val3 as u32) as u64)
+        FUTEX_WAKE | FUTEX_WAKE_BITSET => {
+            let bitset = if cmd == FUTEX_WAKE {
+                u32::MAX
+            } else {
+                val3 as u32
+            };
+            if bitset == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let k = futex::key_for(uaddr, shared)?;
+            Ok(futex::wake_bitset(k, val as usize, bitset) as u64)
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
             if cmd == FUTEX_CMP_REQUEUE {
@@ -265,8 +273,11 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
                     return Err(Errno::EAGAIN);
                 }
             }
-            let n = futex::requeue(&p.mem(), uaddr, val as usize, timeout as usize, uaddr2);
-            Ok(n as u64)
+            let (k1, k2) = (
+                futex::key_for(uaddr, shared)?,
+                futex::key_for(uaddr2, shared)?,
+            );
+            Ok(futex::requeue(k1, val as usize, timeout as usize, k2) as u64)
         }
         _ => Err(Errno::ENOSYS),
     }

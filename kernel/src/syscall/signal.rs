@@ -230,7 +230,9 @@ fn tv_ns(tv: &Timeval) -> Result<u64, Errno> {
     if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
         return Err(Errno::EINVAL);
     }
-    Ok(tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000)
+    Ok((tv.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(tv.tv_usec as u64 * 1000))
 }
 
 fn ns_tv(ns: u64) -> Timeval {

@@ -23,9 +23,18 @@ fn pipe_stat() -> Stat {
 }
 
 fn stat_file(f: &OpenFile) -> Result<Stat, Errno> {
-    match f.node() {
-        Some((ino, _)) => Ok(with_fs(|fs| fs.metadata(ino))?.to_stat(FS_DEV)),
-        None => Ok(pipe_stat()),
+    use crate::fs::file::Target;
+    use linux_abi::stat::mode::{S_IFDIR, S_IFREG};
+    let synthetic = |mode: u32| {
+        let mut s = pipe_stat();
+        s.st_mode = mode;
+        s
+    };
+    match (&f.target, f.node()) {
+        (_, Some((ino, _))) => Ok(with_fs(|fs| fs.metadata(ino))?.to_stat(FS_DEV)),
+        (Target::Snapshot(_), _) => Ok(synthetic(S_IFREG | 0o444)),
+        (Target::DirSnapshot(_), _) => Ok(synthetic(S_IFDIR | 0o555)),
+        _ => Ok(pipe_stat()),
     }
 }
 
@@ -55,6 +64,9 @@ fn lookup_at(dirfd: u64, path: u64, flags: u32) -> Result<StatTarget, Errno> {
         return Ok(StatTarget::File(file(dirfd)?));
     }
     let p = p?;
+    if crate::proc::procfs::is_proc_path(&p) {
+        return Ok(StatTarget::File(super::fd::open_proc(&p)?));
+    }
     let base = dir_base(dirfd, p.as_bytes())?;
     let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
     Ok(StatTarget::Ino(with_fs(|fs| {
@@ -117,6 +129,9 @@ pub fn readlinkat(dirfd: u64, path: u64, buf: u64, size: u64) -> SysResult {
 
 pub fn getdents64(fd: u64, buf: u64, len: u64) -> SysResult {
     let f = file(fd)?;
+    if let crate::fs::file::Target::DirSnapshot(entries) = &f.target {
+        return getdents_snapshot(&f, entries, buf, len);
+    }
     let ino = match f.node() {
         Some((ino, NodeKind::Dir)) => ino,
         _ => return Err(Errno::ENOTDIR),
@@ -126,6 +141,36 @@ pub fn getdents64(fd: u64, buf: u64, len: u64) -> SysResult {
     let (used, next) = with_fs(|fs| fs.getdents64(ino, *pos, &mut out))?;
     copy_to_user(buf, &out[..used])?;
     *pos = next;
+    Ok(used as u64)
+}
+
+fn getdents_snapshot(
+    f: &OpenFile,
+    entries: &[(alloc::string::String, u8)],
+    buf: u64,
+    len: u64,
+) -> SysResult {
+    let mut out = vec![0u8; (len as usize).min(1 << 20)];
+    let mut pos = f.offset.lock();
+    let mut used = 0;
+    for (i, (name, dtype)) in entries.iter().enumerate().skip(*pos as usize) {
+        let next = (i + 1) as i64;
+        match linux_abi::dirent::write_dirent64(
+            &mut out[used..],
+            i as u64 + 1,
+            next,
+            *dtype,
+            name.as_bytes(),
+        ) {
+            Some(n) => {
+                used += n;
+                *pos = next as u64;
+            }
+            None if used == 0 => return Err(Errno::EINVAL),
+            None => break,
+        }
+    }
+    copy_to_user(buf, &out[..used])?;
     Ok(used as u64)
 }
 

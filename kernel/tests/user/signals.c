@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
 #include <setjmp.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -224,6 +227,25 @@ static void futex_timeout(void) {
     check("FUTEX_WAIT times out after 30 ms", r == -1 && errno == ETIMEDOUT && ms >= 30);
     check("FUTEX_WAKE with no waiter wakes 0",
           syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0);
+    /* A shared futex in MAP_SHARED memory: another process wakes us. */
+    int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    *shared = 0;
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(20000);
+        __atomic_store_n(shared, 1, __ATOMIC_SEQ_CST);
+        syscall(SYS_futex, shared, FUTEX_WAKE, 1, NULL, NULL, 0);
+        _exit(0);
+    }
+    struct timespec two = {2, 0};
+    long w;
+    do {
+        w = syscall(SYS_futex, shared, FUTEX_WAIT, 0, &two, NULL, 0);
+    } while (w == -1 && errno == EINTR);
+    check("shared futex woken by another process",
+          (w == 0 || (w == -1 && errno == EAGAIN)) && *shared == 1);
+    waitpid(c, NULL, 0);
+    munmap(shared, 4096);
 }
 
 static void proc_self(void) {

@@ -10,8 +10,8 @@ use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 use linux_abi::process::wait_status_signaled;
 use linux_abi::signal::{
-    default_action, si_code, DefaultAction, SigInfo, SigSet, SIGCONT, SIGINT, SIGKILL, SIGSTOP,
-    SIGTSTP, SIGTTIN, SIGTTOU, SIG_DFL, SIG_IGN,
+    default_action, si_code, DefaultAction, SigInfo, SigSet, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP,
+    SIGTTIN, SIGTTOU, SIG_DFL, SIG_IGN,
 };
 
 /// Kernel-internal "restart the call" codes (never seen by user mode): a
@@ -185,24 +185,22 @@ pub fn force_fault(sig: u32, addr: u64) -> bool {
     }
 }
 
-/// Sends SIGINT to the console's foreground process group for each
-/// Ctrl-C typed since the last call.
+/// Sends the signals typed at the console since the last call (Ctrl-C:
+/// SIGINT, ...) to its foreground process group.
 pub fn poll_console_interrupts() {
-    if crate::fs::console::INTERRUPTS.swap(0, Ordering::Relaxed) == 0 {
-        return;
-    }
+    let typed = SigSet(crate::fs::console::SIGNALS.swap(0, Ordering::Relaxed));
     let pgid = super::pgrp::foreground();
-    if pgid == 0 {
+    if typed.0 == 0 || pgid == 0 {
         return;
     }
-    for p in super::all() {
-        if p.pgid.load(Ordering::Relaxed) == pgid {
-            send(
-                &p,
-                None,
-                SIGINT,
-                SigInfo::sent(SIGINT, si_code::SI_KERNEL, 0, 0),
-            );
+    for sig in 1..=linux_abi::signal::NSIG {
+        if !typed.contains(sig) {
+            continue;
+        }
+        for p in super::all() {
+            if p.pgid.load(Ordering::Relaxed) == pgid {
+                send(&p, None, sig, SigInfo::sent(sig, si_code::SI_KERNEL, 0, 0));
+            }
         }
     }
 }
