@@ -10,7 +10,7 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Kernel stack size per thread.
-pub const KSTACK_SIZE: usize = 32 * 1024;
+pub const KSTACK_SIZE: usize = 64 * 1024;
 
 /// Scheduling state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
