@@ -141,12 +141,15 @@ pub fn spawn(
         exited: WaitQueue::new(),
         root: AtomicU64::new(root),
     });
+    let frame = TrapFrame::new_user(loaded.entry, loaded.sp);
+    let Some(t) = Thread::user(pid, proc.clone(), frame) else {
+        if let Some(mem) = proc.mem.lock().take() {
+            // Never loaded on a CPU: nothing to flush.
+            let _ = with_mm(|mm| mem.space.destroy(mm));
+        }
+        return Err(Errno::ENOMEM);
+    };
     PROCESSES.lock().insert(pid, proc.clone());
-    let t = Thread::user(
-        pid,
-        proc.clone(),
-        TrapFrame::new_user(loaded.entry, loaded.sp),
-    );
     crate::debug!(
         "spawned pid {pid}: {path} entry {:#x} sp {:#x}",
         loaded.entry,
