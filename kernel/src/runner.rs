@@ -40,7 +40,10 @@ pub fn run_program(cwd: memfs::Ino, path: &str, args: &[String]) -> Result<i32, 
     let mut argv = alloc::vec![path.to_string()];
     argv.extend(args.iter().cloned());
     let p = crate::proc::spawn(cwd, path, &argv, &default_env())?;
-    Ok(crate::proc::wait(&p))
+    crate::proc::set_foreground(p.pid);
+    let status = crate::proc::wait(&p);
+    crate::proc::set_foreground(0);
+    Ok(status)
 }
 
 /// Runs init and returns the isa-debug-exit code for its status: the exit

@@ -1,10 +1,9 @@
 //! `/dev/console`: the serial port with a small line discipline (canonical
 //! mode with echo, erase, kill and EOF; raw mode when ICANON is off).
-//! Ctrl-C discards the pending line and is recorded for SIGINT delivery,
-//! which arrives with signals in the next issue.
+//! Ctrl-C discards the pending line and interrupts the foreground process
+//! (SIGINT).
 use crate::proc::sched::WaitQueue;
 use alloc::collections::VecDeque;
-use core::sync::atomic::{AtomicU64, Ordering};
 use linux_abi::termios::{Termios, Winsize, ECHO, ICANON, ICRNL, VEOF, VERASE, VINTR, VKILL};
 use spin::Mutex;
 
@@ -24,8 +23,6 @@ struct Tty {
 
 static TTY: Mutex<Option<Tty>> = Mutex::new(None);
 static READERS: WaitQueue = WaitQueue::new();
-/// Ctrl-C presses not yet delivered as SIGINT.
-pub static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 
 fn with_tty<R>(f: impl FnOnce(&mut Tty) -> R) -> R {
     let mut g = TTY.lock();
@@ -63,8 +60,8 @@ pub fn input_byte(mut b: u8) {
         }
         if b == tio.c_cc[VINTR] {
             t.line.clear();
-            INTERRUPTS.fetch_add(1, Ordering::Relaxed);
             echo(b"^C\n");
+            crate::proc::interrupt_foreground();
         } else if b == tio.c_cc[VERASE] || b == 0x08 {
             if t.line.pop_back().is_some() && echo_on {
                 echo(b"\x08 \x08");

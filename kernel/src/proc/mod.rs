@@ -70,6 +70,9 @@ pub struct Process {
     pub status: Mutex<Option<i32>>,
     /// Woken when the process exits.
     pub exited: WaitQueue,
+    /// Its threads, so a signal can wake them (emptied at exit, which
+    /// breaks the thread -> process -> thread cycle).
+    threads: Mutex<Vec<Arc<Thread>>>,
     root: AtomicU64,
 }
 
@@ -139,6 +142,7 @@ pub fn spawn(
         pending_kill: AtomicU32::new(0),
         status: Mutex::new(None),
         exited: WaitQueue::new(),
+        threads: Mutex::new(Vec::new()),
         root: AtomicU64::new(root),
     });
     let frame = TrapFrame::new_user(loaded.entry, loaded.sp);
@@ -149,6 +153,7 @@ pub fn spawn(
         }
         return Err(Errno::ENOMEM);
     };
+    proc.threads.lock().push(t.clone());
     PROCESSES.lock().insert(pid, proc.clone());
     crate::debug!(
         "spawned pid {pid}: {path} entry {:#x} sp {:#x}",
@@ -180,6 +185,10 @@ pub fn exit_current(status: i32) -> ! {
         let _ = uaccess::copy_to_user(tid_addr, &0u32.to_le_bytes());
     }
     proc.files.lock().clear();
+    proc.threads.lock().clear();
+    if FOREGROUND.load(Ordering::Relaxed) == proc.pid {
+        FOREGROUND.store(0, Ordering::Relaxed);
+    }
     // Leave the address space before freeing it.
     // SAFETY: the kernel template root maps the kernel half like every
     // user root does.
@@ -214,6 +223,35 @@ pub fn user_fault(frame: &TrapFrame, sig: u32) -> ! {
         cr2
     );
     exit_current(linux_abi::process::wait_status_signaled(sig, false))
+}
+
+/// The console's foreground process (0: none): Ctrl-C interrupts it.
+static FOREGROUND: AtomicU32 = AtomicU32::new(0);
+
+/// Makes `pid` the console's foreground process (0 for none).
+pub fn set_foreground(pid: u32) {
+    FOREGROUND.store(pid, Ordering::Relaxed);
+}
+
+/// Ctrl-C on the console: SIGINT for the foreground process unless it
+/// ignores SIGINT. Until signal delivery arrives (issue 4) a handler counts
+/// as the default action, which terminates. Called from the serial IRQ.
+pub fn interrupt_foreground() {
+    const SIG_IGN: u64 = 1;
+    let sig = linux_abi::signal::SIGINT;
+    let pid = FOREGROUND.load(Ordering::Relaxed);
+    let Some(p) = PROCESSES.lock().get(&pid).cloned() else {
+        return;
+    };
+    if p.signals.lock().actions[sig as usize - 1].sa_handler == SIG_IGN {
+        return;
+    }
+    let _ = p
+        .pending_kill
+        .compare_exchange(0, sig, Ordering::Relaxed, Ordering::Relaxed);
+    for t in p.threads.lock().iter() {
+        sched::wake(t);
+    }
 }
 
 /// Dies now if a fatal signal is pending (checked before user mode).
