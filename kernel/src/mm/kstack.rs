@@ -10,8 +10,14 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Mutex;
 
-/// Bytes of usable stack per thread.
-pub const STACK_SIZE: u64 = 64 * 1024;
+/// Bytes of usable stack per thread. Unoptimised builds get four times as
+/// much: their frames are far larger (the `vm` crate's table walks keep
+/// several copies of a 4 KiB table image per level at opt-level 0).
+pub const STACK_SIZE: u64 = if cfg!(debug_assertions) {
+    256 * 1024
+} else {
+    64 * 1024
+};
 /// Bytes per slot: the stack and an unmapped guard of the same size below.
 const SLOT_SIZE: u64 = 2 * STACK_SIZE;
 
