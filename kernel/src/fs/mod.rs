@@ -96,7 +96,7 @@ pub fn init(initramfs: Option<&[u8]>) {
     *FS.lock() = Some(fs);
 }
 
-/// Reads a whole regular file (for exec).
+/// Reads a whole regular file.
 pub fn read_file(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
     with_fs(|fs| {
         let ino = fs.lookup(cwd, path.as_bytes(), true)?;
@@ -105,6 +105,19 @@ pub fn read_file(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
             FileType::Directory => Err(Errno::EISDIR),
             _ => Err(Errno::EACCES),
         }
+    })
+}
+
+/// Reads a program to execute: a regular file with an execute bit set
+/// (EACCES otherwise, as Linux's execve).
+pub fn read_executable(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
+    with_fs(|fs| {
+        let ino = fs.lookup(cwd, path.as_bytes(), true)?;
+        let meta = fs.metadata(ino)?;
+        if meta.file_type != FileType::Regular || meta.perm & 0o111 == 0 {
+            return Err(Errno::EACCES);
+        }
+        Ok(fs.file_bytes(ino)?.to_vec())
     })
 }
 

@@ -107,7 +107,7 @@ pub fn spawn(
     argv: &[String],
     envp: &[String],
 ) -> Result<Arc<Process>, Errno> {
-    let image = crate::fs::read_file(cwd, path)?;
+    let image = crate::fs::read_executable(cwd, path)?;
     let loaded = loader::load(&image, argv, envp, crate::cpu_features().hwcap)?;
     drop(image);
     let pid = NEXT_PID.fetch_add(1, Ordering::Relaxed);
