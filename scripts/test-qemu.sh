@@ -80,6 +80,19 @@ else
     total_fail=$((total_fail + 1))
     status=1
 fi
+# A kernel stack overflow runs into the guard page below the stack and is
+# reported (through the double-fault handler's own stack), not silent.
+"$here/qemu-run.sh" --timeout 60 "$kernel" "$initrd" stacktest loglevel=3 >"$log" 2>&1
+rc=$?
+if ((rc == 17)) && grep -q 'KERNEL FAULT' "$log" && grep -q 'kernel stack overflow' "$log"; then
+    echo "ok kernel stack overflow report"
+    total_pass=$((total_pass + 1))
+else
+    echo "FAIL kernel stack overflow report (qemu status $rc)"
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + 1))
+    status=1
+fi
 # The interactive BusyBox shell `just qemu` boots: prompt, a pipeline,
 # Ctrl-C on a sleeping and a spinning command, exit (scripts/test-shell.py,
 # hard timeout inside).

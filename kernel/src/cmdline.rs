@@ -21,6 +21,9 @@ pub struct Cmdline {
     /// `faulttest`: fault in kernel mode on purpose, to test the fault
     /// report (registers, address, backtrace, failure exit code).
     pub faulttest: bool,
+    /// `stacktest`: overflow a kernel stack on purpose, to test the guard
+    /// page and the double-fault report.
+    pub stacktest: bool,
     /// Words the kernel did not recognise (passed to init's environment
     /// as Linux does with `name=value` words).
     pub unknown: Vec<String>,
@@ -42,6 +45,7 @@ impl Cmdline {
                 Some(("runtests", v)) => c.runtests = Some(v.to_string()),
                 None if w == "probe" => c.probe = true,
                 None if w == "faulttest" => c.faulttest = true,
+                None if w == "stacktest" => c.stacktest = true,
                 _ => c.unknown.push(w.to_string()),
             }
         }

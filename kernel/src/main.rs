@@ -97,6 +97,11 @@ pub fn kernel_main(info: BootInfo) -> ! {
     arch::start_timer(time::HZ as u32);
     time::calibrate_tsc();
 
+    if cmd.stacktest {
+        let t = proc::thread::Thread::kernel(1, stack_test, 0).expect("a kernel stack");
+        proc::sched::enqueue(t);
+        proc::sched::block();
+    }
     if let Some(manifest) = &cmd.runtests {
         runner::run_manifest(manifest);
     }
@@ -122,6 +127,15 @@ fn fault_test_inner(addr: u64) {
     // handler reports it and exits QEMU; the read never completes.
     let v = unsafe { p.read_volatile() };
     core::hint::black_box(v);
+}
+
+/// Recurses on a guarded kernel stack until it runs into the guard page.
+#[allow(unconditional_recursion)] // the point: it ends in the guard page
+extern "C" fn stack_test(depth: u64) -> ! {
+    let mut frame = [0u8; 512];
+    frame[0] = depth as u8;
+    core::hint::black_box(&mut frame);
+    stack_test(depth + 1)
 }
 
 /// Stops the kernel before the full panic machinery is up.

@@ -40,7 +40,11 @@ pub fn run_program(cwd: memfs::Ino, path: &str, args: &[String]) -> Result<i32, 
     let mut argv = alloc::vec![path.to_string()];
     argv.extend(args.iter().cloned());
     let p = crate::proc::spawn(cwd, path, &argv, &default_env())?;
-    Ok(crate::proc::wait(&p))
+    // The program leads its own group: Ctrl-C goes to it.
+    let _ = crate::proc::pgrp::set_foreground(p.pid, false);
+    let status = crate::proc::wait(&p);
+    let _ = crate::proc::pgrp::set_foreground(0, false);
+    Ok(status)
 }
 
 /// Runs init and returns the isa-debug-exit code for its status: the exit

@@ -96,7 +96,7 @@ pub fn init(initramfs: Option<&[u8]>) {
     *FS.lock() = Some(fs);
 }
 
-/// Reads a whole regular file (for exec).
+/// Reads a whole regular file.
 pub fn read_file(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
     with_fs(|fs| {
         let ino = fs.lookup(cwd, path.as_bytes(), true)?;
@@ -108,21 +108,22 @@ pub fn read_file(cwd: Ino, path: &str) -> Result<Vec<u8>, Errno> {
     })
 }
 
-/// Runs `f` on the bytes of a regular file in place (for exec: no copy of
-/// the image on the kernel heap). The filesystem stays locked meanwhile,
-/// so `f` must not use it.
-pub fn with_file_bytes<R>(
+/// Runs `f` on the bytes of a program to execute, in place (no copy of
+/// the image on the kernel heap): a regular file with an execute bit set
+/// (EACCES otherwise, as Linux's execve). The filesystem stays locked
+/// meanwhile, so `f` must not use it.
+pub fn with_executable<R>(
     cwd: Ino,
     path: &str,
     f: impl FnOnce(&[u8]) -> Result<R, Errno>,
 ) -> Result<R, Errno> {
     with_fs(|fs| {
         let ino = fs.lookup(cwd, path.as_bytes(), true)?;
-        match fs.file_type(ino)? {
-            FileType::Regular => f(fs.file_bytes(ino)?),
-            FileType::Directory => Err(Errno::EISDIR),
-            _ => Err(Errno::EACCES),
+        let meta = fs.metadata(ino)?;
+        if meta.file_type != FileType::Regular || meta.perm & 0o111 == 0 {
+            return Err(Errno::EACCES);
         }
+        f(fs.file_bytes(ino)?)
     })
 }
 

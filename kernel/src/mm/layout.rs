@@ -9,6 +9,10 @@ pub const BOOT_HHDM: u64 = 0xffff_8000_0000_0000;
 pub const HEAP_BASE: u64 = 0xffff_c000_0000_0000;
 /// Most the heap may grow to.
 pub const HEAP_MAX: u64 = 256 << 30;
+/// Start of the kernel-stack region (PML4 slot 416).
+pub const KSTACK_BASE: u64 = 0xffff_d000_0000_0000;
+/// Number of kernel-stack slots (threads alive at once).
+pub const KSTACK_SLOTS: u64 = 65536;
 /// First address of the kernel half; user addresses are below
 /// [`USER_END`].
 pub const USER_END: u64 = 0x0000_8000_0000_0000;

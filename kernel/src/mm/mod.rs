@@ -2,5 +2,6 @@
 //! and user address spaces through the `vm` crate.
 pub mod frame;
 pub mod heap;
+pub mod kstack;
 pub mod layout;
 pub mod user;

@@ -26,7 +26,7 @@ pub fn execve(
     let p = current_process().ok_or(Errno::EINVAL)?;
     let cwd = *p.cwd.lock();
     let hwcap = crate::cpu_features().hwcap;
-    let loaded = crate::fs::with_file_bytes(cwd, path, |image| {
+    let loaded = crate::fs::with_executable(cwd, path, |image| {
         super::loader::load(image, argv, envp, hwcap)
     })?;
 

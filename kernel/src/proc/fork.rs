@@ -114,7 +114,7 @@ fn new_thread(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     let p = current_process().ok_or(Errno::EINVAL)?;
     let me = sched::current();
     let tid = super::alloc_pid();
-    let t = Thread::user(tid, p.clone(), child_frame(frame, args.stack));
+    let t = Thread::user(tid, p.clone(), child_frame(frame, args.stack)).ok_or(Errno::EAGAIN)?;
     setup_thread(&me, &t, args);
     let tid_bytes = tid.to_le_bytes();
     if args.flags & CLONE_PARENT_SETTID != 0 {
@@ -203,8 +203,12 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         kernel_waited: false,
         exit_signal: (args.flags & CSIGNAL) as u32,
     }
-    .register();
-    let t = Thread::user(pid, child.clone(), child_frame(frame, args.stack));
+    .build();
+    let Some(t) = Thread::user(pid, child.clone(), child_frame(frame, args.stack)) else {
+        super::discard(&child);
+        return Err(Errno::ENOMEM);
+    };
+    super::register(&child);
     setup_thread(&me, &t, args);
     let tid_bytes = pid.to_le_bytes();
     if args.flags & CLONE_CHILD_SETTID != 0 {

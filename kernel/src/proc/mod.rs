@@ -211,14 +211,14 @@ pub(crate) struct NewProcess {
 }
 
 impl NewProcess {
-    /// Builds the process and enters it in the process table.
-    pub fn register(self) -> Arc<Process> {
+    /// Builds the process (not yet in the process table: see [`register`]).
+    pub fn build(self) -> Arc<Process> {
         let root = self
             .mem
             .lock()
             .as_ref()
             .map_or(0, |m| m.space.root().start_address().as_u64());
-        let p = Arc::new(Process {
+        Arc::new(Process {
             pid: self.pid,
             ppid: AtomicU32::new(self.ppid),
             pgid: AtomicU32::new(self.pgid),
@@ -247,10 +247,20 @@ impl NewProcess {
             children_cpu_ns: AtomicU64::new(0),
             did_exec: AtomicBool::new(false),
             root: AtomicU64::new(root),
-        });
-        PROCESSES.lock().insert(p.pid, p.clone());
-        p
+        })
     }
+}
+
+/// Enters a built process in the process table.
+pub(crate) fn register(p: &Arc<Process>) {
+    PROCESSES.lock().insert(p.pid, p.clone());
+}
+
+/// Undoes [`NewProcess::build`] when its first thread cannot be made:
+/// drops its hold on the memory (destroying a space of its own).
+pub(crate) fn discard(p: &Arc<Process>) {
+    let old = p.replace_mem(Arc::new(Mutex::new(None)));
+    exit::release_mem(old, p.pid);
 }
 
 /// `argv` as `/proc/<pid>/cmdline` shows it.
@@ -300,7 +310,7 @@ pub fn spawn(
 ) -> Result<Arc<Process>, Errno> {
     let hwcap = crate::cpu_features().hwcap;
     let loaded =
-        crate::fs::with_file_bytes(cwd, path, |image| loader::load(image, argv, envp, hwcap))?;
+        crate::fs::with_executable(cwd, path, |image| loader::load(image, argv, envp, hwcap))?;
     let pid = alloc_pid();
     let mut files = FdTable::default();
     let console = crate::fs::console_file();
@@ -327,12 +337,13 @@ pub fn spawn(
         kernel_waited: true,
         exit_signal: 0,
     }
-    .register();
-    let t = Thread::user(
-        pid,
-        proc.clone(),
-        TrapFrame::new_user(loaded.entry, loaded.sp),
-    );
+    .build();
+    let frame = TrapFrame::new_user(loaded.entry, loaded.sp);
+    let Some(t) = Thread::user(pid, proc.clone(), frame) else {
+        discard(&proc);
+        return Err(Errno::ENOMEM);
+    };
+    register(&proc);
     proc.threads.lock().push(t.clone());
     crate::debug!(
         "spawned pid {pid}: {path} entry {:#x} sp {:#x}",

@@ -27,7 +27,7 @@ static NEED_RESCHED: AtomicBool = AtomicBool::new(false);
 /// Makes the running boot code thread 0 and creates the idle thread.
 pub fn init() {
     *CURRENT.lock() = Some(Thread::boot());
-    IDLE.call_once(|| Thread::kernel(u32::MAX, idle_loop, 0));
+    IDLE.call_once(|| Thread::kernel(u32::MAX, idle_loop, 0).expect("idle thread stack"));
 }
 
 extern "C" fn idle_loop(_: u64) -> ! {

@@ -4,13 +4,10 @@
 //! `Sync` impl below relies on.
 use super::Process;
 use crate::arch::context::{self, FpuState, StackStart};
-use alloc::boxed::Box;
+use crate::mm::kstack::KernelStack;
 use alloc::sync::Arc;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-
-/// Kernel stack size per thread.
-pub const KSTACK_SIZE: usize = 32 * 1024;
 
 /// Scheduling state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +21,13 @@ pub enum State {
     Dead = 2,
 }
 
-#[repr(C, align(16))]
-struct KStack([u8; KSTACK_SIZE]);
-
 /// A thread of a user process, or a kernel thread (no process).
 pub struct Thread {
     /// Thread id (equal to the pid for a process's first thread).
     pub tid: u32,
     /// Owning process, `None` for kernel threads.
     pub process: Option<Arc<Process>>,
-    kstack: Option<Box<KStack>>,
+    kstack: Option<KernelStack>,
     saved_rsp: UnsafeCell<u64>,
     fpu: UnsafeCell<FpuState>,
     state: AtomicU8,
@@ -76,7 +70,12 @@ impl core::fmt::Debug for Thread {
 unsafe impl Sync for Thread {}
 
 impl Thread {
-    fn new(tid: u32, process: Option<Arc<Process>>, start: Option<StackStart>) -> Arc<Thread> {
+    /// A thread; `None` if no kernel stack could be mapped.
+    fn new(
+        tid: u32,
+        process: Option<Arc<Process>>,
+        start: Option<StackStart>,
+    ) -> Option<Arc<Thread>> {
         let mut t = Thread {
             tid,
             process,
@@ -97,26 +96,23 @@ impl Thread {
             ran_since: AtomicU64::new(0),
         };
         if let Some(start) = start {
-            // Zero-initialised in place through the allocator: a 32 KiB
-            // array must not pass through the small kernel stack.
-            let stack: Box<KStack> = Box::new_zeroed_stack();
-            let top = stack.0.as_ptr() as u64 + KSTACK_SIZE as u64;
-            // SAFETY: `top` ends the thread's own freshly allocated,
-            // 16-aligned stack, which lives as long as the thread.
-            let rsp = unsafe { context::init_stack(top, start) };
+            let stack = KernelStack::new()?;
+            // SAFETY: `top` ends the thread's own freshly mapped, 16-aligned
+            // stack, which lives as long as the thread.
+            let rsp = unsafe { context::init_stack(stack.top(), start) };
             *t.saved_rsp.get_mut() = rsp;
             t.kstack = Some(stack);
         }
-        Arc::new(t)
+        Some(Arc::new(t))
     }
 
     /// The thread that is already running on the boot stack.
     pub fn boot() -> Arc<Thread> {
-        Thread::new(0, None, None)
+        Thread::new(0, None, None).expect("no stack to map")
     }
 
     /// A kernel thread running `entry(arg)`.
-    pub fn kernel(tid: u32, entry: extern "C" fn(u64) -> !, arg: u64) -> Arc<Thread> {
+    pub fn kernel(tid: u32, entry: extern "C" fn(u64) -> !, arg: u64) -> Option<Arc<Thread>> {
         Thread::new(tid, None, Some(StackStart::Kernel(entry, arg)))
     }
 
@@ -125,7 +121,7 @@ impl Thread {
         tid: u32,
         process: Arc<Process>,
         frame: crate::arch::trapframe::TrapFrame,
-    ) -> Arc<Thread> {
+    ) -> Option<Arc<Thread>> {
         Thread::new(tid, Some(process), Some(StackStart::User(frame)))
     }
 
@@ -146,9 +142,7 @@ impl Thread {
     /// Top of the kernel stack (`None` for the boot thread, whose stack
     /// is the boot stack and which never enters user mode).
     pub fn kstack_top(&self) -> Option<u64> {
-        self.kstack
-            .as_ref()
-            .map(|s| s.0.as_ptr() as u64 + KSTACK_SIZE as u64)
+        self.kstack.as_ref().map(KernelStack::top)
     }
 
     /// Raw pointer to the saved stack pointer, for the switch.
@@ -178,17 +172,5 @@ impl Thread {
     pub(super) fn restore_fpu(&self) {
         // SAFETY: as in `save_fpu`, for the incoming thread.
         unsafe { (*self.fpu.get()).restore() }
-    }
-}
-
-trait NewZeroedStack {
-    fn new_zeroed_stack() -> Self;
-}
-
-impl NewZeroedStack for Box<KStack> {
-    fn new_zeroed_stack() -> Self {
-        let b = Box::<KStack>::new_zeroed();
-        // SAFETY: an all-zero byte array is a valid `KStack`.
-        unsafe { b.assume_init() }
     }
 }

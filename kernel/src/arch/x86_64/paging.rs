@@ -129,6 +129,21 @@ pub fn map_kernel_page(va: u64, phys: u64) -> bool {
     }
 }
 
+/// Unmaps a kernel page mapped by [`map_kernel_page`], flushes it from the
+/// TLB and returns the frame it mapped.
+pub fn unmap_kernel_page(va: u64) -> Option<u64> {
+    let root = kernel_root();
+    // SAFETY: as in `map_kernel_page`.
+    let mut mapper = unsafe {
+        let table = &mut *(phys_to_virt(root) as *mut PageTable);
+        OffsetPageTable::new(table, VirtAddr::new(hhdm()))
+    };
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(va));
+    let (frame, flush) = mapper.unmap(page).ok()?;
+    flush.flush();
+    Some(frame.start_address().as_u64())
+}
+
 /// Switches to the root table at `phys` (a user address space root whose
 /// kernel half was copied from [`kernel_root`]).
 ///

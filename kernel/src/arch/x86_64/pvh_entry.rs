@@ -14,7 +14,7 @@ use core::arch::global_asm;
 
 /// Size of the stack the boot processor runs on until the scheduler gives
 /// the boot thread its own kernel stack.
-pub const BOOT_STACK_SIZE: usize = 64 * 1024;
+pub const BOOT_STACK_SIZE: usize = 128 * 1024;
 
 global_asm!(
     r#"

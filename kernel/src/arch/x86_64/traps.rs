@@ -73,6 +73,9 @@ pub fn kernel_fault(frame: &TrapFrame, why: &str) -> ! {
         frame.rip
     );
     crate::kprintln!("  cr2 (faulting address) {cr2:#018x}");
+    if crate::mm::kstack::is_guard(cr2) || crate::mm::kstack::is_guard(frame.rsp) {
+        crate::kprintln!("  (a kernel stack overflow: the address is in a stack guard area)");
+    }
     let f = frame;
     crate::kprintln!(
         "  rax {:#018x} rbx {:#018x} rcx {:#018x} rdx {:#018x}",
