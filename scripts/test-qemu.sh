@@ -2,13 +2,18 @@
 # The QEMU integration suite: one boot per manifest, the kernel's test
 # runner prints one `ok`/`FAIL` line per test and a final
 # `N passed, N failed` line, then exits QEMU through isa-debug-exit.
-# Usage: scripts/test-qemu.sh KERNEL INITRD [MANIFEST-IN-INITRAMFS...]
-# (default manifests: /tests/manifest, the user-program suite;
-# /ktests/manifest, the kernel's own tests: kernel/tests/user/*.c built here
-# with musl-gcc and appended to INITRD as /ktests; /tests/proc/manifest and
-# /tests/proc/manifest.ours, the process tests of user/proc-tests under the
-# boot's fork strategy). Extra kernel words:
-# $KERNEL_ARGS.
+# Usage: scripts/test-qemu.sh KERNEL INITRD [[WORDS:]MANIFEST...]
+# A suite is a manifest in the initramfs, optionally preceded by kernel
+# words for its boot (comma-separated, then a colon), e.g.
+# `fork=classic:/tests/proc/manifest`. Default suites: under the default
+# fork strategy (hybrid) /tests/manifest, the user-program suite;
+# /ktests/manifest, the kernel's own tests (kernel/tests/user/*.c built
+# here with musl-gcc and appended to INITRD as /ktests); the process tests
+# of user/proc-tests (/tests/proc/manifest, manifest.ours: no leak,
+# manifest.hybrid: the window's counters); then the process tests and
+# manifest.ours again under fork=classic and fork=ondemand, and
+# manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
+# for every boot: $KERNEL_ARGS.
 # Exits non-zero if a test failed, the runner's summary is missing, or
 # QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
 # the whole kernel log is printed on failure.
@@ -17,7 +22,13 @@ kernel=${1:?usage: test-qemu.sh KERNEL INITRD [MANIFEST...]}
 initrd=${2:?missing INITRD}
 shift 2
 manifests=("$@")
-((${#manifests[@]})) || manifests=(/tests/manifest /ktests/manifest /tests/proc/manifest /tests/proc/manifest.ours)
+((${#manifests[@]})) || manifests=(
+    /tests/manifest /ktests/manifest
+    /tests/proc/manifest /tests/proc/manifest.ours /tests/proc/manifest.hybrid
+    fork=classic:/tests/proc/manifest fork=classic:/tests/proc/manifest.ours
+    fork=ondemand:/tests/proc/manifest fork=ondemand:/tests/proc/manifest.ours
+    fork=ghost:/tests/proc/manifest.ghost
+)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 work=$(mktemp -d)
@@ -37,17 +48,24 @@ total_pass=0
 total_fail=0
 status=0
 echo "test-qemu: accelerator $("$here/kvm-probe.sh" "$kernel")"
-for m in "${manifests[@]}"; do
-    echo "test-qemu: suite $m"
+for suite in "${manifests[@]}"; do
+    words=
+    m=$suite
+    if [[ $suite == *:* ]]; then
+        words=${suite%%:*}
+        words=${words//,/ }
+        m=${suite#*:}
+    fi
+    echo "test-qemu: suite $m${words:+ ($words)}"
     # shellcheck disable=SC2086
     "$here/qemu-run.sh" --timeout "${QEMU_TEST_TIMEOUT:-300}" "$kernel" "$initrd" \
-        loglevel=7 runtests="$m" ${KERNEL_ARGS:-} >"$log" 2>&1
+        loglevel=7 runtests="$m" $words ${KERNEL_ARGS:-} >"$log" 2>&1
     rc=$?
     grep -E '^(ok|FAIL) ' "$log" | tr -d '\r'
     summary=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
     if [[ -z $summary ]]; then
         if ((rc == 124)); then why="timed out"; else why="no summary line (qemu status $rc)"; fi
-        echo "FAIL suite $m: $why"
+        echo "FAIL suite $suite: $why"
         total_fail=$((total_fail + 1))
         status=1
     else
@@ -59,7 +77,7 @@ for m in "${manifests[@]}"; do
         if ((f > 0 || rc != 16)); then status=1; fi
     fi
     if ((status)); then
-        echo "----- kernel log ($m) -----"
+        echo "----- kernel log ($suite) -----"
         tr -d '\r' <"$log"
         echo "----- end of kernel log -----"
     fi

@@ -83,11 +83,12 @@ fn finish_thread(p: &Arc<Process>) {
 pub fn release_mem(mem: MemRef, pid: u32) {
     if let Ok(m) = Arc::try_unwrap(mem) {
         if let Some(m) = m.into_inner() {
-            crate::mm::user::with_mm(|mm| {
-                if let Err(e) = m.space.destroy(mm) {
-                    crate::error!("pid {pid}: destroying the address space: {e}");
-                }
-            });
+            // A hybrid child frees only its copies and un-lends its parent;
+            // a lender never gets here (its parent_wait outlasts the loan).
+            if m.space.is_lent() {
+                crate::error!("pid {pid}: releasing an address space that is lent");
+            }
+            crate::mm::user::with_mm(|mm| m.space.release(mm));
         }
     }
 }
@@ -101,6 +102,7 @@ fn finish_process(p: &Arc<Process>, status: i32) {
     unsafe { crate::arch::paging::switch_root(crate::arch::paging::kernel_root()) };
     let old = p.replace_mem(Arc::new(Mutex::new(None)));
     release_mem(old, p.pid);
+    super::hybrid::released(p, super::hybrid::End::Exit(status));
     p.vfork_done.store(true, Ordering::Relaxed);
     p.vfork_wait.wake_all();
     reparent_children(p);

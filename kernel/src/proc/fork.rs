@@ -2,11 +2,14 @@
 //! boot-selected fork strategy, or shared for CLONE_VM), or a new thread in
 //! the caller's process (CLONE_THREAD).
 //!
-//! The strategy is one seam: [`Policy::strategy_for`] decides how a
-//! fork (clone without CLONE_VM) gets its memory from the `vm` crate; the
-//! rest of process creation does not depend on it. A vfork parent sleeps
-//! uninterruptibly (signals stay queued and never wake it, so it cannot
-//! spin) on the child's `vfork_wait` until the child execs or exits.
+//! The strategy is one seam: [`Policy::strategy_for`] (`fork_policy`)
+//! decides how a fork (clone without CLONE_VM) gets its memory from the
+//! `vm` crate; the rest of process creation only asks which window the
+//! child opens. A vfork (or fork=ghost) parent sleeps uninterruptibly
+//! (signals stay queued and never wake it, so it cannot spin) on the
+//! child's `vfork_wait` until the child execs or exits; a hybrid parent
+//! sleeps the same way until its child execs, exits or is promoted
+//! (`hybrid`).
 use super::thread::Thread;
 use super::{current_process, sched, MemRef, NewProcess, Process, SignalState, UserMem};
 use crate::arch::trapframe::TrapFrame;
@@ -17,43 +20,10 @@ use core::sync::atomic::Ordering;
 use linux_abi::process::*;
 use linux_abi::signal::SigSet;
 use linux_abi::Errno;
-use spin::{Mutex, Once};
+use spin::Mutex;
 use vm::{Child, Strategy};
 
-/// How fork() is done, from the kernel command line (`fork=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Policy {
-    /// Copy the page tables, private pages copy-on-write.
-    Classic,
-}
-
-static POLICY: Once<Policy> = Once::new();
-
-impl Policy {
-    /// The policy named on the command line; issue 5 adds `ondemand`,
-    /// `hybrid` and `ghost`. Unknown names fall back to classic.
-    pub fn from_cmdline(name: Option<&str>) -> Policy {
-        match name {
-            None | Some("classic") => Policy::Classic,
-            Some(other) => {
-                crate::warn!("fork={other} is not available yet: using classic");
-                Policy::Classic
-            }
-        }
-    }
-
-    /// The `vm` strategy for a fork by `parent` (not called for CLONE_VM).
-    pub fn strategy_for(self, _parent: &Process, _frame: &TrapFrame) -> Strategy {
-        match self {
-            Policy::Classic => Strategy::Classic,
-        }
-    }
-}
-
-/// The boot-time fork policy.
-pub fn policy() -> Policy {
-    *POLICY.call_once(|| Policy::from_cmdline(crate::cmdline().fork.as_deref()))
-}
+pub use super::fork_policy::{policy, Policy};
 
 /// What `clone` asks for (raw flags and pointers).
 #[derive(Debug, Clone, Copy)]
@@ -142,14 +112,34 @@ fn setup_thread(me: &Thread, t: &Thread, args: CloneArgs) {
     }
 }
 
+/// How the child's memory relates to the parent's until exec or exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// The child runs on its own: the parent goes on at once.
+    None,
+    /// Shared memory (vfork, ghost): the parent waits.
+    Shared,
+    /// A hybrid child borrows: the parent waits, the child may be promoted.
+    Borrowing,
+}
+
 /// The child's memory: shared (CLONE_VM, counted as a vfork by `vm`) or
-/// forked with the policy's strategy.
-fn child_mem(parent: &Process, flags: u64, frame: &TrapFrame) -> Result<MemRef, Errno> {
-    let shared = flags & CLONE_VM != 0;
-    let strategy = if shared {
+/// forked with the policy's strategy; and the window it opens.
+fn child_mem(
+    parent: &Process,
+    args: &CloneArgs,
+    frame: &TrapFrame,
+) -> Result<(MemRef, Window), Errno> {
+    let strategy = if args.flags & CLONE_VM != 0 {
         Strategy::Vfork
     } else {
-        policy().strategy_for(parent, frame)
+        let rsp = child_frame(frame, args.stack).rsp;
+        let fs_base = if args.flags & CLONE_SETTLS != 0 {
+            args.tls
+        } else {
+            sched::current().fs_base.load(Ordering::Relaxed)
+        };
+        policy().strategy_for(parent, rsp, fs_base)
     };
     let memref = parent.mem();
     let mut g = memref.lock();
@@ -157,14 +147,22 @@ fn child_mem(parent: &Process, flags: u64, frame: &TrapFrame) -> Result<MemRef, 
     let forked = with_mm(|mm| m.space.fork(mm, strategy)).map_err(|_| Errno::ENOMEM)?;
     user::flush(forked.parent_flush, m.space.root());
     Ok(match forked.child {
-        Child::Space(space) => Arc::new(Mutex::new(Some(UserMem {
-            space,
-            brk_start: m.brk_start,
-            brk: m.brk,
-        }))),
+        Child::Space(space) => {
+            let window = if space.is_borrowing() {
+                Window::Borrowing
+            } else {
+                Window::None
+            };
+            let mem = UserMem {
+                space,
+                brk_start: m.brk_start,
+                brk: m.brk,
+            };
+            (Arc::new(Mutex::new(Some(mem))), window)
+        }
         Child::SharesParent => {
             drop(g);
-            memref
+            (memref, Window::Shared)
         }
     })
 }
@@ -172,7 +170,7 @@ fn child_mem(parent: &Process, flags: u64, frame: &TrapFrame) -> Result<MemRef, 
 fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     let parent = current_process().ok_or(Errno::EINVAL)?;
     let me = sched::current();
-    let mem = child_mem(&parent, args.flags, frame)?;
+    let (mem, window) = child_mem(&parent, &args, frame)?;
     let pid = super::alloc_pid();
     let ppid = if args.flags & CLONE_PARENT != 0 {
         parent.ppid.load(Ordering::Relaxed)
@@ -212,11 +210,16 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     setup_thread(&me, &t, args);
     let tid_bytes = pid.to_le_bytes();
     if args.flags & CLONE_CHILD_SETTID != 0 {
-        // In the child's memory: resolves its copy-on-write page.
+        // In the child's memory: resolves its copy-on-write or borrowed
+        // page (a path copy in a hybrid child, never the parent's page).
         let _ = super::uaccess::copy_to_user_in(&mem, args.child_tid, &tid_bytes);
     }
-    if args.flags & CLONE_PARENT_SETTID != 0 {
+    // A lent parent's memory cannot be written until the window closes.
+    if args.flags & CLONE_PARENT_SETTID != 0 && window != Window::Borrowing {
         let _ = super::uaccess::copy_to_user(args.parent_tid, &tid_bytes);
+    }
+    if window == Window::Borrowing {
+        super::hybrid::begin(&child, parent.mem());
     }
     match super::find(ppid) {
         Some(pp) => pp.children.lock().push(child.clone()),
@@ -224,11 +227,25 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     }
     child.threads.lock().push(t.clone());
     sched::enqueue(t);
-    if args.flags & CLONE_VFORK != 0 {
-        // Signals stay pending meanwhile; only a kill ends the wait early.
-        while !child.vfork_done.load(Ordering::Relaxed) && !me.must_exit.load(Ordering::Relaxed) {
-            child.vfork_wait.wait_uninterruptible();
+    // The child's exec or exit destroys or releases its memory only when
+    // it holds the last reference.
+    drop(mem);
+    match window {
+        Window::Borrowing => {
+            super::hybrid::parent_wait(&child);
+            if args.flags & CLONE_PARENT_SETTID != 0 {
+                let _ = super::uaccess::copy_to_user(args.parent_tid, &tid_bytes);
+            }
         }
+        // vfork proper, or a fork (no CLONE_VM) shared under fork=ghost.
+        Window::Shared if args.flags & (CLONE_VFORK | CLONE_VM) != CLONE_VM => {
+            // Signals stay pending meanwhile; only a kill ends the wait early.
+            while !child.vfork_done.load(Ordering::Relaxed) && !me.must_exit.load(Ordering::Relaxed)
+            {
+                child.vfork_wait.wait_uninterruptible();
+            }
+        }
+        _ => {}
     }
     Ok(pid)
 }

@@ -6,7 +6,9 @@
 pub mod exec;
 pub mod exit;
 pub mod fork;
+pub mod fork_policy;
 pub mod futex;
+pub mod hybrid;
 pub mod itimer;
 pub mod loader;
 pub mod pgrp;
@@ -141,6 +143,8 @@ pub struct Process {
     pub children_cpu_ns: AtomicU64,
     /// Has called execve (setpgid by the parent then fails with EACCES).
     pub did_exec: AtomicBool,
+    /// A hybrid fork child's borrowing window (empty for everyone else).
+    pub hybrid: hybrid::Window,
     root: AtomicU64,
 }
 
@@ -246,6 +250,7 @@ impl NewProcess {
             dead_cpu_ns: AtomicU64::new(0),
             children_cpu_ns: AtomicU64::new(0),
             did_exec: AtomicBool::new(false),
+            hybrid: hybrid::Window::default(),
             root: AtomicU64::new(root),
         })
     }

@@ -1,6 +1,7 @@
 //! `/proc` contents, generated when a file or directory is opened:
 //! `meminfo` (MemTotal and MemFree straight from the frame allocator),
-//! `forkstat` (the `vm` crate's per-strategy counters), and per process
+//! `forkstat` (the `vm` crate's per-strategy counters, child write faults
+//! by area kind, hybrid promotions by reason), and per process
 //! (`self` or the pid) `stat`, `status`, `cmdline`; listing `/proc` gives
 //! every pid, as BusyBox `ps` expects.
 use super::{current_process, find, Process};
@@ -11,7 +12,7 @@ use core::fmt::Write;
 use core::sync::atomic::Ordering;
 use linux_abi::dirent::{DT_DIR, DT_REG};
 use linux_abi::Errno;
-use vm::StrategyKind;
+use vm::{StrategyKind, VmaKind};
 
 /// Whether `path` (absolute, normalised by the caller) is under /proc.
 pub fn is_proc_path(path: &str) -> bool {
@@ -113,7 +114,25 @@ fn forkstat() -> String {
             c.promotions,
             c.releases
         );
+        // The child write faults by the kind of area they hit.
+        let _ = write!(s, "{} write_faults:", kind.name());
+        for area in VmaKind::ALL {
+            let n = c.child_write_faults_by_kind[area.index()];
+            let _ = write!(s, " {}={n}", area.name());
+        }
+        s.push('\n');
     }
+    // The kernel's promotion reasons (sleep, budget, syscall.<name>, ...).
+    let _ = write!(s, "hybrid promotions:");
+    for (reason, n) in super::hybrid::promotion_counts() {
+        let _ = write!(s, " {reason}={n}");
+    }
+    s.push('\n');
+    let (exec, exit, killed, oom) = super::hybrid::window_ends();
+    let _ = writeln!(
+        s,
+        "hybrid window_ends: exec={exec} exit={exit} killed={killed} oom_killed={oom}"
+    );
     let _ = writeln!(
         s,
         "faults: zero_fills={} cow_copies={}",

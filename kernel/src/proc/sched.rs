@@ -130,6 +130,7 @@ pub fn is_current(t: &Thread) -> bool {
 /// Blocks the current thread until [`wake`]; returns after it ran again.
 /// Uninterruptible: a signal does not end the sleep.
 pub fn block() {
+    super::hybrid::before_sleep();
     current().set_state(State::Blocked);
     schedule();
 }
@@ -143,6 +144,7 @@ pub fn block_interruptible() {
     if super::signal::interrupted() {
         return;
     }
+    super::hybrid::before_sleep();
     cur.interruptible.store(true, Ordering::Relaxed);
     cur.set_state(State::Blocked);
     schedule();
@@ -197,6 +199,7 @@ pub fn timer_tick(from_user: bool) {
 /// Runs before every return to user mode: preemption, then signals
 /// (default actions, handler frames, system-call restarts).
 pub fn return_to_user_checks(frame: &mut crate::arch::trapframe::TrapFrame) {
+    super::hybrid::check_budget();
     if NEED_RESCHED.load(Ordering::Relaxed) {
         schedule();
     }

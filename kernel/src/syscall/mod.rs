@@ -11,6 +11,7 @@ mod process;
 mod signal;
 mod stat;
 mod time;
+mod window;
 
 use crate::arch::trapframe::TrapFrame;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +38,7 @@ pub extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
     // The number stays in the frame's error-code slot so that an
     // interrupted call can be restarted (Linux's `orig_ax`).
     frame.error_code = n;
+    window::check(n);
     let result = dispatch(n, a, frame);
     if crate::log::enabled(crate::log::DEBUG + 1) {
         let name = syscall_name(n).unwrap_or("?");
