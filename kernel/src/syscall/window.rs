@@ -39,6 +39,9 @@ pub fn fork_exec_safe(n: usize) -> bool {
         // Thread bookkeeping libc's fork wrapper does: kernel state only
         // (the addresses are stored, written at exit by copy_to_user).
         | nr::SET_TID_ADDRESS | nr::SET_ROBUST_LIST | nr::ARCH_PRCTL
+        // BusyBox names a forked applet with prctl(PR_SET_NAME): kernel
+        // state (this kernel has no prctl yet: ENOSYS, no effect at all).
+        | nr::PRCTL
         // Working directory, file-creation mask: kernel state.
         | nr::CHDIR | nr::FCHDIR | nr::UMASK
         // Looking up the program to exec and reading clocks: results by
