@@ -11,6 +11,7 @@ mod process;
 mod signal;
 mod stat;
 mod time;
+mod timer;
 
 use crate::arch::trapframe::TrapFrame;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -117,9 +118,9 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::RT_SIGPENDING => signal::rt_sigpending(a[0], a[1]),
         nr::RT_SIGSUSPEND => signal::rt_sigsuspend(a[0], a[1]),
         nr::PAUSE => signal::pause(),
-        nr::ALARM => signal::alarm(a[0]),
-        nr::SETITIMER => signal::setitimer(a[0], a[1], a[2]),
-        nr::GETITIMER => signal::getitimer(a[0], a[1]),
+        nr::ALARM => timer::alarm(a[0]),
+        nr::SETITIMER => timer::setitimer(a[0], a[1], a[2]),
+        nr::GETITIMER => timer::getitimer(a[0], a[1]),
         nr::READV => io::readv(a[0], a[1], a[2]),
         nr::WRITEV => io::writev(a[0], a[1], a[2]),
         nr::ACCESS => stat::faccessat(AT_FDCWD, a[0], a[1]),
