@@ -281,11 +281,7 @@ fn snapshot<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for raw in entries.iter().take(limit) {
         let e = Pte(*raw);
         if e.present() {
@@ -333,11 +329,7 @@ fn clear_range<P: PhysMem, A: FrameAlloc>(
     flush: &mut TlbFlush,
 ) {
     let span = entry::span(level);
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let lo = entry::entry_base(base, level, idx);
         let hi = lo + span;
@@ -393,11 +385,7 @@ pub(crate) fn free_tree<P: PhysMem, A: FrameAlloc>(mm: &mut Mm<P, A>, table: Phy
         mm.release(table);
         return;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let e = mm.entry(table, idx);
         if !e.present() || e.has(BORROWED) {

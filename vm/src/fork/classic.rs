@@ -5,33 +5,25 @@
 
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
-use super::{Child, Forked, StrategyKind};
+use super::{Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::{AddressSpace, Role};
-use crate::{TlbFlush, VmError};
+use crate::space::AddressSpace;
+use crate::VmError;
 
 impl AddressSpace {
     pub(super) fn fork_classic<P: PhysMem, A: FrameAlloc>(
         &mut self,
         mm: &mut Mm<P, A>,
     ) -> Result<Forked, VmError> {
-        let root = self.root();
-        let mut pool = mm.reserve(count_owned_tables(mm, root, 4))?;
-        let child_root = mm.new_root(&mut pool);
-        copy_children(mm, root, child_root, 4, &mut pool);
-        mm.unreserve(pool);
-        let child = AddressSpace::from_root(
-            child_root,
-            self.vmas.clone(),
-            Role::Owner,
-            Some(StrategyKind::Classic),
-        );
-        Ok(Forked {
-            child: Child::Space(child),
-            parent_flush: TlbFlush::all(),
-        })
+        let tables = count_owned_tables(mm, self.root(), 4);
+        self.fork_by_copy(
+            mm,
+            StrategyKind::Classic,
+            tables,
+            |mm, root, child, pool| copy_children(mm, root, child, 4, pool),
+        )
     }
 }
 
@@ -44,11 +36,7 @@ pub(crate) fn count_owned_tables<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 1;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     let mut n = 1;
     for idx in 0..limit {
         let e = mm.entry(table, idx);
@@ -79,11 +67,7 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let e = mm.entry(src, idx);
         if !e.present() {

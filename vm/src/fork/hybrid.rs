@@ -136,11 +136,7 @@ fn count_promote<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 0;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     let mut n = 0;
     for idx in 0..limit {
         let ce = mm.entry(table, idx);
@@ -167,11 +163,7 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let ce = mm.entry(table, idx);
         if !ce.present() {
