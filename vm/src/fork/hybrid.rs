@@ -15,7 +15,8 @@ use super::{Child, EagerPages, Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::{free_tree, AddressSpace, Role};
+use crate::space::{AddressSpace, Role};
+use crate::teardown::free_tree;
 use crate::{TlbFlush, VmError};
 
 /// What promotion requires each space to flush.
