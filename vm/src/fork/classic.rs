@@ -7,6 +7,7 @@ use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
+use crate::frame_refs::FrameRefs;
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
 use crate::space::AddressSpace;
@@ -54,7 +55,12 @@ pub(crate) fn copy_tree<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) -> PhysFrame {
-    let copy = pool.take_zeroed(mm);
+    // A last-level copy is written whole by copy_children.
+    let copy = if level == 1 {
+        pool.take()
+    } else {
+        pool.take_zeroed(mm)
+    };
     copy_children(mm, table, copy, level, pool);
     copy
 }
@@ -67,6 +73,20 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
+    if level == 1 {
+        // The hot loop of classic fork: one pass over the leaves.
+        let (mem, refs) = mm.mem_and_refs();
+        mem.copy_table(src, dst, |_, raw| {
+            let e = Pte(raw);
+            if !e.present() {
+                return (raw, raw);
+            }
+            debug_assert!(!e.has(BORROWED));
+            let shared = shared_leaf(refs, e).0;
+            (shared, shared)
+        });
+        return;
+    }
     let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let e = mm.entry(src, idx);
@@ -74,9 +94,7 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
             continue;
         }
         debug_assert!(!e.has(BORROWED));
-        let child_entry = if level == 1 {
-            share_leaf(mm, src, idx, e)
-        } else if e.has(SHARED_TABLE) {
+        let child_entry = if e.has(SHARED_TABLE) {
             mm.refs.share(e.frame());
             mm.stats.of_mut(StrategyKind::Classic).tables_shared += 1;
             e
@@ -98,13 +116,20 @@ pub(crate) fn share_leaf<P: PhysMem, A: FrameAlloc>(
     idx: usize,
     e: Pte,
 ) -> Pte {
-    mm.refs.share(e.frame());
-    if e.has(SHARED_PAGE) {
-        return e;
-    }
-    let ro = e.without(F::WRITABLE).with(COW);
+    let ro = shared_leaf(&mut mm.refs, e);
     if ro != e {
         mm.set_entry(table, idx, ro);
     }
     ro
+}
+
+/// Counts one more holder of leaf `e`'s frame and returns the entry both
+/// holders keep: a shared page as it is, a private one read-only + COW.
+fn shared_leaf(refs: &mut FrameRefs, e: Pte) -> Pte {
+    refs.share(e.frame());
+    if e.has(SHARED_PAGE) {
+        e
+    } else {
+        e.without(F::WRITABLE).with(COW)
+    }
 }
