@@ -144,6 +144,8 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::UNLINK => path::unlinkat(AT_FDCWD, a[0], 0),
         nr::READLINK => stat::readlinkat(AT_FDCWD, a[0], a[1], a[2]),
         nr::GETTIMEOFDAY => time::gettimeofday(a[0], a[1]),
+        nr::TIME => time::time(a[0]),
+        nr::SENDFILE => io::sendfile(a[0], a[1], a[2], a[3]),
         nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
         nr::GETPPID => misc::getppid(),
         nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1]),
