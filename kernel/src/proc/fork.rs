@@ -142,6 +142,12 @@ fn setup_thread(me: &Thread, t: &Thread, args: CloneArgs) {
     }
 }
 
+/// A forked child's thread keeps the caller's alternate stack (a new
+/// thread in the same process starts without one, as on Linux).
+fn inherit_altstack(me: &Thread, t: &Thread) {
+    *t.altstack.lock() = *me.altstack.lock();
+}
+
 /// The child's memory: shared (CLONE_VM, counted as a vfork by `vm`) or
 /// forked with the policy's strategy.
 fn child_mem(parent: &Process, flags: u64, frame: &TrapFrame) -> Result<MemRef, Errno> {
@@ -185,7 +191,6 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
             actions: s.actions,
             pending: SigSet::EMPTY,
             info: BTreeMap::new(),
-            altstack: s.altstack,
         }
     };
     let child = NewProcess {
@@ -210,6 +215,7 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     };
     super::register(&child);
     setup_thread(&me, &t, args);
+    inherit_altstack(&me, &t);
     let tid_bytes = pid.to_le_bytes();
     if args.flags & CLONE_CHILD_SETTID != 0 {
         // In the child's memory: resolves its copy-on-write page.

@@ -37,8 +37,6 @@ pub struct SignalState {
     pub pending: SigSet,
     /// The `siginfo` of each pending signal (process- or thread-directed).
     pub info: BTreeMap<u32, SigInfo>,
-    /// Alternate stack (ss_sp, ss_flags, ss_size).
-    pub altstack: (u64, i32, u64),
 }
 
 impl SignalState {
@@ -52,7 +50,6 @@ impl SignalState {
             }; NSIG as usize],
             pending: SigSet::EMPTY,
             info: BTreeMap::new(),
-            altstack: (0, linux_abi::signal::SS_DISABLE, 0),
         }
     }
 }

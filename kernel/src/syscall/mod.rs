@@ -148,7 +148,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::SENDFILE => io::sendfile(a[0], a[1], a[2], a[3]),
         nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
         nr::GETPPID => misc::getppid(),
-        nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1]),
+        nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1], frame.rsp),
         nr::ARCH_PRCTL => misc::arch_prctl(a[0], a[1]),
         nr::GETTID => Ok(u64::from(crate::proc::sched::current().tid)),
         nr::SET_TID_ADDRESS => misc::set_tid_address(a[0]),

@@ -115,13 +115,19 @@ pub fn rt_sigreturn(frame: &mut TrapFrame) -> SysResult {
     Ok(sig::deliver::sigreturn(frame))
 }
 
-pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
-    let p = current_process().ok_or(Errno::ESRCH)?;
-    let cur = p.signals.lock().altstack;
+/// `sigaltstack` for the calling thread; `user_rsp` tells whether it runs
+/// on its alternate stack now (reported as SS_ONSTACK; no change then).
+pub fn sigaltstack(ss: u64, old: u64, user_rsp: u64) -> SysResult {
+    use linux_abi::signal::{SS_DISABLE, SS_ONSTACK};
+    const SS_AUTODISARM: i32 = 1 << 31;
+    const MINSIGSTKSZ: u64 = 2048;
+    let t = sched::current();
+    let cur = *t.altstack.lock();
+    let on_it = sig::deliver::on_altstack(cur, user_rsp);
     if old != 0 {
         let st = linux_abi::signal::StackT {
             ss_sp: cur.0,
-            ss_flags: cur.1,
+            ss_flags: if on_it { SS_ONSTACK } else { cur.1 },
             pad: 0,
             ss_size: cur.2,
         };
@@ -129,16 +135,16 @@ pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
     }
     if ss != 0 {
         let st: linux_abi::signal::StackT = read_struct(ss)?;
-        const SS_DISABLE: i32 = 2;
-        const SS_AUTODISARM: i32 = 1 << 31;
-        const MINSIGSTKSZ: u64 = 2048;
+        if on_it {
+            return Err(Errno::EPERM);
+        }
         if st.ss_flags & !(SS_DISABLE | SS_AUTODISARM) != 0 {
             return Err(Errno::EINVAL);
         }
         if st.ss_flags & SS_DISABLE == 0 && st.ss_size < MINSIGSTKSZ {
             return Err(Errno::ENOMEM);
         }
-        p.signals.lock().altstack = (st.ss_sp, st.ss_flags & SS_DISABLE, st.ss_size);
+        *t.altstack.lock() = (st.ss_sp, st.ss_flags & SS_DISABLE, st.ss_size);
     }
     Ok(0)
 }
