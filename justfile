@@ -30,6 +30,24 @@ bench-host:
     cargo bench -p bench-host --bench fork
     cargo run -q -p bench-host --release --bin bench-report
 
+# --- guest benchmarks (issue 6) ---
+
+# Same QEMU and initramfs for both; deterministic (-icount) unless --wall. FLAGS (or
+# BENCH_GUEST_FLAGS): --quick, --wall, --runs N, --verify. Writes docs/bench/ and
+# docs/benchmarks.md's section (method there).
+# Guest benchmarks: bench-guest in stock Linux and in our kernel once per fork= strategy.
+bench-guest *FLAGS: deps kernel
+    scripts/bench-guest.py --kernel {{kernel_elf}} {{FLAGS}}
+
+# The report's unit tests, then a quick deterministic run into build/bench-guest/ci
+# that fails unless every workload ran on Linux and on every strategy and the report
+# was written; asserts nothing about speed. Not in `just test` yet.
+# CI step: quick guest benchmark run on both kernels (about 2 minutes on 2 cores).
+test-bench-guest: deps kernel
+    PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s scripts -p 'test_bench_guest*.py'
+    scripts/bench-guest.py --kernel {{kernel_elf}} --quick --require-all --out build/bench-guest/ci
+    for f in results.json results.md chart.svg; do test -s build/bench-guest/ci/$f; done
+
 # --- kernel and QEMU (issue 3) ---
 
 kernel_elf := target_dir / "x86_64-unknown-none/release/kernel"

@@ -62,6 +62,9 @@ pub fn run() -> ! {
     crate::kprintln!("kernel shell: type 'help' for commands");
     let mut cwd = crate::fs::root();
     loop {
+        // A program may have left the terminal in raw mode; line editing
+        // needs canonical mode with echo, as a shell restores it.
+        crate::fs::console::set_termios(linux_abi::termios::Termios::linux_default(), false);
         let path = with_fs(|fs| fs.path_of(cwd)).unwrap_or_else(|_| b"?".to_vec());
         crate::kprint!("{} # ", String::from_utf8_lossy(&path));
         let Some(line) = read_line() else { break };

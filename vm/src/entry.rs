@@ -92,6 +92,16 @@ pub fn table_flags() -> F {
     F::PRESENT | F::WRITABLE | F::USER_ACCESSIBLE
 }
 
+/// How many entries of a table at `level` this crate manages: the user
+/// half of the root, all of any lower table.
+pub fn managed_entries(level: u8) -> usize {
+    if level == LEVELS {
+        USER_ROOT_ENTRIES
+    } else {
+        ENTRIES
+    }
+}
+
 /// Index into the table at `level` (4..=1) for virtual address `va`.
 pub fn index(va: u64, level: u8) -> usize {
     ((va >> (12 + 9 * (u32::from(level) - 1))) & 0x1ff) as usize

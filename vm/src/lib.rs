@@ -98,6 +98,7 @@ mod mm;
 mod phys;
 mod space;
 mod stats;
+mod teardown;
 mod vma;
 
 pub use access::PageFault;

@@ -8,10 +8,11 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 use x86_64::VirtAddr;
 
-use crate::entry::{self, Pte, BORROWED, COW, PAGE_SIZE, SHARED_PAGE, SHARED_TABLE, USER_END};
+use crate::entry::{self, Pte, COW, PAGE_SIZE, SHARED_PAGE, USER_END};
 use crate::fork::StrategyKind;
 use crate::mm::Mm;
 use crate::phys::{FrameAlloc, PhysMem};
+use crate::teardown::{clear_range, free_tree};
 use crate::vma::{Prot, Vma, VmaList};
 use crate::{TlbFlush, VmError};
 
@@ -281,11 +282,7 @@ fn snapshot<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for raw in entries.iter().take(limit) {
         let e = Pte(*raw);
         if e.present() {
@@ -320,95 +317,4 @@ pub(crate) fn leaf_flags(prot: Prot, use_nx: bool, cow: bool) -> F {
         f |= F::NO_EXECUTE;
     }
     f
-}
-
-/// Clears leaves in `range` below `table` (at `level`, covering from
-/// `base`), releasing their frames.
-fn clear_range<P: PhysMem, A: FrameAlloc>(
-    mm: &mut Mm<P, A>,
-    table: PhysFrame,
-    level: u8,
-    base: u64,
-    range: &Range<u64>,
-    flush: &mut TlbFlush,
-) {
-    let span = entry::span(level);
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
-    for idx in 0..limit {
-        let lo = entry::entry_base(base, level, idx);
-        let hi = lo + span;
-        if hi <= range.start || lo >= range.end {
-            continue;
-        }
-        let e = mm.entry(table, idx);
-        if !e.present() {
-            continue;
-        }
-        debug_assert!(!e.has(BORROWED), "owners hold no borrowed entries");
-        if level == 1 {
-            mm.set_entry(table, idx, Pte::EMPTY);
-            mm.release(e.frame());
-            flush.add_page(VirtAddr::new(lo));
-        } else if e.has(SHARED_TABLE) {
-            // unshare_edges left only wholly covered shared tables.
-            mm.set_entry(table, idx, Pte::EMPTY);
-            release_table(mm, e.frame(), level - 1);
-            *flush = TlbFlush::all();
-        } else {
-            clear_range(mm, e.frame(), level - 1, lo, range, flush);
-        }
-    }
-}
-
-/// Drops one reference to a (possibly shared) table, freeing it and what
-/// it owns with the last.
-pub(crate) fn release_table<P: PhysMem, A: FrameAlloc>(
-    mm: &mut Mm<P, A>,
-    table: PhysFrame,
-    level: u8,
-) {
-    if mm.refs.count(table) == 1 {
-        free_tree(mm, table, level); // its last step releases the table
-    } else {
-        mm.refs.release(table);
-    }
-}
-
-/// Frees `table` and everything below it that this tree owns: borrowed
-/// entries are skipped, shared tables lose one reference.
-pub(crate) fn free_tree<P: PhysMem, A: FrameAlloc>(mm: &mut Mm<P, A>, table: PhysFrame, level: u8) {
-    if level == 1 {
-        // One bulk read of the leaves, then the releases.
-        for raw in mm.mem().entries(table) {
-            let e = Pte(raw);
-            if e.present() && !e.has(BORROWED) {
-                mm.release(e.frame());
-            }
-        }
-        mm.release(table);
-        return;
-    }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
-    for idx in 0..limit {
-        let e = mm.entry(table, idx);
-        if !e.present() || e.has(BORROWED) {
-            continue;
-        }
-        if level == 1 {
-            mm.release(e.frame());
-        } else if e.has(SHARED_TABLE) {
-            release_table(mm, e.frame(), level - 1);
-        } else {
-            free_tree(mm, e.frame(), level - 1);
-        }
-    }
-    mm.release(table);
 }

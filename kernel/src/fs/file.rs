@@ -125,6 +125,18 @@ impl OpenFile {
         }))
     }
 
+    /// A new open file description of device inode `ino` (which stays
+    /// allocated: this takes one more open handle on it).
+    pub fn of_device(ino: Ino, dev: Device, flags: u32) -> Arc<OpenFile> {
+        // The caller holds the inode open, so retaining cannot fail.
+        let _ = with_fs(|fs| fs.retain(ino));
+        Arc::new(OpenFile {
+            target: Target::Node(ino, NodeKind::Dev(dev)),
+            offset: Mutex::new(0),
+            flags: AtomicU32::new(flags),
+        })
+    }
+
     fn nonblock(&self) -> bool {
         self.flags.load(Ordering::Relaxed) & O_NONBLOCK != 0
     }

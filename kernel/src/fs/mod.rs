@@ -93,6 +93,12 @@ pub fn init(initramfs: Option<&[u8]>) {
             let _ = fs.mknod(root, path, S_IFCHR | 0o666, makedev(major, minor), t);
         }
     }
+    // One reference held forever keeps the inode even if the name goes.
+    let console = fs
+        .lookup(root, b"/dev/console", true)
+        .expect("/dev/console was just made");
+    fs.retain(console).expect("the console inode exists");
+    CONSOLE_INO.call_once(|| console);
     *FS.lock() = Some(fs);
 }
 
@@ -127,8 +133,13 @@ pub fn with_executable<R>(
     })
 }
 
-/// An open file on the console, as fds 0, 1 and 2 of init start with.
+/// The console's inode, held open from boot so that unlinking
+/// `/dev/console` cannot take the console away from new processes.
+static CONSOLE_INO: spin::Once<Ino> = spin::Once::new();
+
+/// A new open file description of the console, as fds 0, 1 and 2 of the
+/// programs the kernel starts.
 pub fn console_file() -> Arc<file::OpenFile> {
-    file::OpenFile::open(root(), b"/dev/console", linux_abi::fcntl::O_RDWR, 0)
-        .expect("/dev/console exists")
+    let ino = *CONSOLE_INO.get().expect("fs::init opened the console");
+    file::OpenFile::of_device(ino, Device::Console, linux_abi::fcntl::O_RDWR)
 }

@@ -72,8 +72,8 @@ pub fn execve(
             a.sa_restorer = 0;
             a.sa_mask = 0;
         }
-        s.altstack = (0, SS_DISABLE, 0);
     }
+    *me.altstack.lock() = (0, SS_DISABLE, 0);
     me.fs_base.store(0, Ordering::Relaxed);
     crate::arch::set_fs_base(0);
     me.clear_child_tid.store(0, Ordering::Relaxed);

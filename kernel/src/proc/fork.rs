@@ -112,6 +112,12 @@ fn setup_thread(me: &Thread, t: &Thread, args: CloneArgs) {
     }
 }
 
+/// A forked child's thread keeps the caller's alternate stack (a new
+/// thread in the same process starts without one, as on Linux).
+fn inherit_altstack(me: &Thread, t: &Thread) {
+    *t.altstack.lock() = *me.altstack.lock();
+}
+
 /// How the child's memory relates to the parent's until exec or exit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Window {
@@ -183,7 +189,6 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
             actions: s.actions,
             pending: SigSet::EMPTY,
             info: BTreeMap::new(),
-            altstack: s.altstack,
         }
     };
     let child = NewProcess {
@@ -208,6 +213,7 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     };
     super::register(&child);
     setup_thread(&me, &t, args);
+    inherit_altstack(&me, &t);
     let tid_bytes = pid.to_le_bytes();
     if args.flags & CLONE_CHILD_SETTID != 0 {
         // In the child's memory: resolves its copy-on-write or borrowed

@@ -53,6 +53,9 @@ pub struct Thread {
     pub cpu_ns: AtomicU64,
     /// When it was last switched in (uptime ns).
     pub ran_since: AtomicU64,
+    /// Alternate signal stack (ss_sp, ss_flags, ss_size), per thread as
+    /// on Linux.
+    pub altstack: spin::Mutex<(u64, i32, u64)>,
 }
 
 impl core::fmt::Debug for Thread {
@@ -94,6 +97,7 @@ impl Thread {
             must_exit: AtomicBool::new(false),
             cpu_ns: AtomicU64::new(0),
             ran_since: AtomicU64::new(0),
+            altstack: spin::Mutex::new((0, linux_abi::signal::SS_DISABLE, 0)),
         };
         if let Some(start) = start {
             let stack = KernelStack::new()?;

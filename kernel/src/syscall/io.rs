@@ -217,3 +217,55 @@ pub fn poll(fds: u64, nfds: u64, timeout_ms: u64) -> SysResult {
         crate::proc::sched::sleep_until(deadline.map_or(next_tick, |d| d.min(next_tick)));
     }
 }
+
+/// `sendfile`: copies up to `count` bytes from `in_fd` (at `*offset` when
+/// given, which is then advanced; else at its file offset) to `out_fd`,
+/// through a kernel buffer.
+pub fn sendfile(out_fd: u64, in_fd: u64, offset: u64, count: u64) -> SysResult {
+    let (inf, outf) = (file(in_fd)?, file(out_fd)?);
+    let count = (count as usize).min(MAX_RW);
+    let start = if offset != 0 {
+        let o: i64 = read_struct(offset)?;
+        if o < 0 {
+            return Err(Errno::EINVAL);
+        }
+        Some(o as u64)
+    } else {
+        None
+    };
+    let mut buf = vec![0u8; count.clamp(1, 1 << 16)];
+    let mut done = 0;
+    while done < count {
+        let want = (count - done).min(buf.len());
+        let got = match start {
+            Some(o) => inf.read_at(o + done as u64, &mut buf[..want]),
+            None => inf.read(&mut buf[..want]),
+        };
+        let n = match got {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        };
+        let w = match outf.write(&buf[..n]) {
+            Ok(w) => w,
+            Err(e) => {
+                if e == Errno::EPIPE {
+                    crate::proc::signal::send_sigpipe();
+                }
+                if done > 0 {
+                    break;
+                }
+                return Err(e);
+            }
+        };
+        done += w;
+        if w < n {
+            break;
+        }
+    }
+    if let Some(o) = start {
+        write_struct(offset, &((o + done as u64) as i64))?;
+    }
+    Ok(done as u64)
+}

@@ -11,6 +11,7 @@ mod process;
 mod signal;
 mod stat;
 mod time;
+mod timer;
 mod window;
 
 use crate::arch::trapframe::TrapFrame;
@@ -119,9 +120,9 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::RT_SIGPENDING => signal::rt_sigpending(a[0], a[1]),
         nr::RT_SIGSUSPEND => signal::rt_sigsuspend(a[0], a[1]),
         nr::PAUSE => signal::pause(),
-        nr::ALARM => signal::alarm(a[0]),
-        nr::SETITIMER => signal::setitimer(a[0], a[1], a[2]),
-        nr::GETITIMER => signal::getitimer(a[0], a[1]),
+        nr::ALARM => timer::alarm(a[0]),
+        nr::SETITIMER => timer::setitimer(a[0], a[1], a[2]),
+        nr::GETITIMER => timer::getitimer(a[0], a[1]),
         nr::READV => io::readv(a[0], a[1], a[2]),
         nr::WRITEV => io::writev(a[0], a[1], a[2]),
         nr::ACCESS => stat::faccessat(AT_FDCWD, a[0], a[1]),
@@ -145,9 +146,11 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::UNLINK => path::unlinkat(AT_FDCWD, a[0], 0),
         nr::READLINK => stat::readlinkat(AT_FDCWD, a[0], a[1], a[2]),
         nr::GETTIMEOFDAY => time::gettimeofday(a[0], a[1]),
+        nr::TIME => time::time(a[0]),
+        nr::SENDFILE => io::sendfile(a[0], a[1], a[2], a[3]),
         nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
         nr::GETPPID => misc::getppid(),
-        nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1]),
+        nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1], frame.rsp),
         nr::ARCH_PRCTL => misc::arch_prctl(a[0], a[1]),
         nr::GETTID => Ok(u64::from(crate::proc::sched::current().tid)),
         nr::SET_TID_ADDRESS => misc::set_tid_address(a[0]),

@@ -1,15 +1,14 @@
 //! Signal calls: dispositions, masks, the alternate stack, sending
 //! (`kill`, `tgkill`, `tkill`), waiting (`rt_sigsuspend`, `pause`),
-//! `rt_sigreturn` and the ITIMER_REAL timer (`alarm`, `setitimer`).
+//! `rt_sigreturn`.
 use super::SysResult;
 use crate::arch::trapframe::TrapFrame;
 use crate::proc::signal::{self as sig, restart_nohand};
 use crate::proc::uaccess::{read_struct, write_struct};
-use crate::proc::{current_process, itimer, sched, Process};
+use crate::proc::{current_process, sched, Process};
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 use linux_abi::signal::{si_code, KernelSigaction, SigSet, NSIG, SIGKILL, SIGSET_SIZE, SIGSTOP};
-use linux_abi::time::Timeval;
 use linux_abi::Errno;
 
 pub fn rt_sigaction(sig: u64, act: u64, old: u64, size: u64) -> SysResult {
@@ -116,13 +115,19 @@ pub fn rt_sigreturn(frame: &mut TrapFrame) -> SysResult {
     Ok(sig::deliver::sigreturn(frame))
 }
 
-pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
-    let p = current_process().ok_or(Errno::ESRCH)?;
-    let cur = p.signals.lock().altstack;
+/// `sigaltstack` for the calling thread; `user_rsp` tells whether it runs
+/// on its alternate stack now (reported as SS_ONSTACK; no change then).
+pub fn sigaltstack(ss: u64, old: u64, user_rsp: u64) -> SysResult {
+    use linux_abi::signal::{SS_DISABLE, SS_ONSTACK};
+    const SS_AUTODISARM: i32 = 1 << 31;
+    const MINSIGSTKSZ: u64 = 2048;
+    let t = sched::current();
+    let cur = *t.altstack.lock();
+    let on_it = sig::deliver::on_altstack(cur, user_rsp);
     if old != 0 {
         let st = linux_abi::signal::StackT {
             ss_sp: cur.0,
-            ss_flags: cur.1,
+            ss_flags: if on_it { SS_ONSTACK } else { cur.1 },
             pad: 0,
             ss_size: cur.2,
         };
@@ -130,16 +135,16 @@ pub fn sigaltstack(ss: u64, old: u64) -> SysResult {
     }
     if ss != 0 {
         let st: linux_abi::signal::StackT = read_struct(ss)?;
-        const SS_DISABLE: i32 = 2;
-        const SS_AUTODISARM: i32 = 1 << 31;
-        const MINSIGSTKSZ: u64 = 2048;
+        if on_it {
+            return Err(Errno::EPERM);
+        }
         if st.ss_flags & !(SS_DISABLE | SS_AUTODISARM) != 0 {
             return Err(Errno::EINVAL);
         }
         if st.ss_flags & SS_DISABLE == 0 && st.ss_size < MINSIGSTKSZ {
             return Err(Errno::ENOMEM);
         }
-        p.signals.lock().altstack = (st.ss_sp, st.ss_flags & SS_DISABLE, st.ss_size);
+        *t.altstack.lock() = (st.ss_sp, st.ss_flags & SS_DISABLE, st.ss_size);
     }
     Ok(0)
 }
@@ -224,74 +229,4 @@ pub fn tkill(tid: u64, s: u64) -> SysResult {
     let (p, t) = find_thread(None, tid as u32)?;
     sig::send(&p, Some(&t), s, sig::user_info(s, si_code::SI_TKILL));
     Ok(0)
-}
-
-fn tv_ns(tv: &Timeval) -> Result<u64, Errno> {
-    if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
-        return Err(Errno::EINVAL);
-    }
-    Ok((tv.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(tv.tv_usec as u64 * 1000))
-}
-
-fn ns_tv(ns: u64) -> Timeval {
-    Timeval {
-        tv_sec: (ns / 1_000_000_000) as i64,
-        tv_usec: ((ns % 1_000_000_000) / 1000) as i64,
-    }
-}
-
-fn write_itimerval(addr: u64, (value, interval): itimer::Value) -> Result<(), Errno> {
-    let mut b = [0u8; 32];
-    linux_abi::AbiBytes::write_image(&ns_tv(interval), &mut b[..16]);
-    linux_abi::AbiBytes::write_image(&ns_tv(value), &mut b[16..]);
-    crate::proc::uaccess::copy_to_user(addr, &b)
-}
-
-const ITIMER_REAL: u64 = 0;
-
-pub fn getitimer(which: u64, cur: u64) -> SysResult {
-    match which {
-        ITIMER_REAL => {
-            write_itimerval(cur, itimer::get())?;
-            Ok(0)
-        }
-        1 | 2 => {
-            write_itimerval(cur, (0, 0))?;
-            Ok(0)
-        }
-        _ => Err(Errno::EINVAL),
-    }
-}
-
-pub fn setitimer(which: u64, new: u64, old: u64) -> SysResult {
-    if which != ITIMER_REAL {
-        return if which <= 2 {
-            Err(Errno::ENOSYS)
-        } else {
-            Err(Errno::EINVAL)
-        };
-    }
-    let (interval, value) = if new != 0 {
-        let b = crate::proc::uaccess::read_bytes(new, 32)?;
-        let i: Timeval = linux_abi::AbiBytes::read_image(&b[..16]);
-        let v: Timeval = linux_abi::AbiBytes::read_image(&b[16..]);
-        (tv_ns(&i)?, tv_ns(&v)?)
-    } else {
-        (0, 0)
-    };
-    let prev = itimer::set(value, interval);
-    if old != 0 {
-        write_itimerval(old, prev)?;
-    }
-    Ok(0)
-}
-
-pub fn alarm(secs: u64) -> SysResult {
-    let secs = secs.min(u64::from(u32::MAX));
-    let (left, _) = itimer::set(secs * 1_000_000_000, 0);
-    // Round to the nearest second, and never report 0 for a pending alarm.
-    let s = (left + 500_000_000) / 1_000_000_000;
-    Ok(if left > 0 { s.max(1) } else { 0 })
 }

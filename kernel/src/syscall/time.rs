@@ -47,6 +47,15 @@ pub fn gettimeofday(tv: u64, _tz: u64) -> SysResult {
     Ok(0)
 }
 
+/// `time(2)`: seconds since the epoch, also stored at `tloc` if given.
+pub fn time(tloc: u64) -> SysResult {
+    let secs = crate::time::realtime_secs();
+    if tloc != 0 {
+        write_struct(tloc, &(secs as i64))?;
+    }
+    Ok(secs)
+}
+
 pub fn nanosleep(req: u64, rem: u64) -> SysResult {
     clock_nanosleep(u64::from(CLOCK_MONOTONIC), 0, req, rem)
 }

@@ -12,6 +12,7 @@
 #define FUTEX_WAKE 1
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -99,12 +100,23 @@ static void fpu(void) {
 }
 
 static char altstack[65536];
-static volatile int on_alt;
+static volatile int on_alt, alt_flags_in_handler, alt_change_errno;
 
 static void where_am_i(int sig) {
     char here;
     (void)sig;
     on_alt = &here >= altstack && &here < altstack + sizeof altstack;
+    stack_t o, n = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+    sigaltstack(NULL, &o);
+    alt_flags_in_handler = o.ss_flags;
+    alt_change_errno = sigaltstack(&n, NULL) == -1 ? errno : 0;
+}
+
+static void *thread_altstack(void *arg) {
+    stack_t o;
+    sigaltstack(NULL, &o);
+    *(int *)arg = o.ss_flags;
+    return NULL;
 }
 
 static void alt_stack(void) {
@@ -117,6 +129,13 @@ static void alt_stack(void) {
     sigaction(SIGUSR1, &sa, NULL);
     raise(SIGUSR1);
     check("SA_ONSTACK handler runs on the alternate stack", on_alt == 1);
+    check("sigaltstack in the handler reports SS_ONSTACK", alt_flags_in_handler == SS_ONSTACK);
+    check("changing it while on it is EPERM", alt_change_errno == EPERM);
+    int thread_flags = -1;
+    pthread_t th;
+    pthread_create(&th, NULL, thread_altstack, &thread_flags);
+    pthread_join(th, NULL);
+    check("a new thread has no alternate stack", thread_flags == SS_DISABLE);
     sa.sa_flags = 0;
     sigaction(SIGUSR1, &sa, NULL);
     raise(SIGUSR1);

@@ -5,33 +5,26 @@
 
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
-use super::{Child, Forked, StrategyKind};
+use super::{Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
+use crate::frame_refs::FrameRefs;
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::{AddressSpace, Role};
-use crate::{TlbFlush, VmError};
+use crate::space::AddressSpace;
+use crate::VmError;
 
 impl AddressSpace {
     pub(super) fn fork_classic<P: PhysMem, A: FrameAlloc>(
         &mut self,
         mm: &mut Mm<P, A>,
     ) -> Result<Forked, VmError> {
-        let root = self.root();
-        let mut pool = mm.reserve(count_owned_tables(mm, root, 4))?;
-        let child_root = mm.new_root(&mut pool);
-        copy_children(mm, root, child_root, 4, &mut pool);
-        mm.unreserve(pool);
-        let child = AddressSpace::from_root(
-            child_root,
-            self.vmas.clone(),
-            Role::Owner,
-            Some(StrategyKind::Classic),
-        );
-        Ok(Forked {
-            child: Child::Space(child),
-            parent_flush: TlbFlush::all(),
-        })
+        let tables = count_owned_tables(mm, self.root(), 4);
+        self.fork_by_copy(
+            mm,
+            StrategyKind::Classic,
+            tables,
+            |mm, root, child, pool| copy_children(mm, root, child, 4, pool),
+        )
     }
 }
 
@@ -44,11 +37,7 @@ pub(crate) fn count_owned_tables<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 1;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     let mut n = 1;
     for idx in 0..limit {
         let e = mm.entry(table, idx);
@@ -66,7 +55,12 @@ pub(crate) fn copy_tree<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) -> PhysFrame {
-    let copy = pool.take_zeroed(mm);
+    // A last-level copy is written whole by copy_children.
+    let copy = if level == 1 {
+        pool.take()
+    } else {
+        pool.take_zeroed(mm)
+    };
     copy_children(mm, table, copy, level, pool);
     copy
 }
@@ -79,20 +73,28 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    if level == 1 {
+        // The hot loop of classic fork: one pass over the leaves.
+        let (mem, refs) = mm.mem_and_refs();
+        mem.copy_table(src, dst, |_, raw| {
+            let e = Pte(raw);
+            if !e.present() {
+                return (raw, raw);
+            }
+            debug_assert!(!e.has(BORROWED));
+            let shared = shared_leaf(refs, e).0;
+            (shared, shared)
+        });
+        return;
+    }
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let e = mm.entry(src, idx);
         if !e.present() {
             continue;
         }
         debug_assert!(!e.has(BORROWED));
-        let child_entry = if level == 1 {
-            share_leaf(mm, src, idx, e)
-        } else if e.has(SHARED_TABLE) {
+        let child_entry = if e.has(SHARED_TABLE) {
             mm.refs.share(e.frame());
             mm.stats.of_mut(StrategyKind::Classic).tables_shared += 1;
             e
@@ -114,13 +116,20 @@ pub(crate) fn share_leaf<P: PhysMem, A: FrameAlloc>(
     idx: usize,
     e: Pte,
 ) -> Pte {
-    mm.refs.share(e.frame());
-    if e.has(SHARED_PAGE) {
-        return e;
-    }
-    let ro = e.without(F::WRITABLE).with(COW);
+    let ro = shared_leaf(&mut mm.refs, e);
     if ro != e {
         mm.set_entry(table, idx, ro);
     }
     ro
+}
+
+/// Counts one more holder of leaf `e`'s frame and returns the entry both
+/// holders keep: a shared page as it is, a private one read-only + COW.
+fn shared_leaf(refs: &mut FrameRefs, e: Pte) -> Pte {
+    refs.share(e.frame());
+    if e.has(SHARED_PAGE) {
+        e
+    } else {
+        e.without(F::WRITABLE).with(COW)
+    }
 }

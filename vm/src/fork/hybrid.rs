@@ -15,7 +15,8 @@ use super::{Child, EagerPages, Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::{free_tree, AddressSpace, Role};
+use crate::space::{AddressSpace, Role};
+use crate::teardown::free_tree;
 use crate::{TlbFlush, VmError};
 
 /// What promotion requires each space to flush.
@@ -136,11 +137,7 @@ fn count_promote<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 0;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     let mut n = 0;
     for idx in 0..limit {
         let ce = mm.entry(table, idx);
@@ -167,11 +164,7 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let ce = mm.entry(table, idx);
         if !ce.present() {

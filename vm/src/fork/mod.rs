@@ -15,9 +15,11 @@ mod on_demand;
 use arrayvec::ArrayVec;
 
 use crate::entry::PAGE_SIZE;
-use crate::mm::Mm;
+use x86_64::structures::paging::PhysFrame;
+
+use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::AddressSpace;
+use crate::space::{AddressSpace, Role};
 use crate::{TlbFlush, VmError};
 
 /// The strategies, as a plain tag (for statistics and command lines).
@@ -143,6 +145,28 @@ pub struct Forked {
 }
 
 impl AddressSpace {
+    /// The eager-copy forks (classic, on-demand): reserve `tables` frames,
+    /// build the child's root with `copy` (which may change the parent's
+    /// entries), and hand back an owning child; the parent's TLB must go.
+    fn fork_by_copy<P: PhysMem, A: FrameAlloc>(
+        &mut self,
+        mm: &mut Mm<P, A>,
+        kind: StrategyKind,
+        tables: usize,
+        copy: impl FnOnce(&mut Mm<P, A>, PhysFrame, PhysFrame, &mut Pool),
+    ) -> Result<Forked, VmError> {
+        let root = self.root();
+        let mut pool = mm.reserve(tables)?;
+        let child_root = mm.new_root(&mut pool);
+        copy(mm, root, child_root, &mut pool);
+        mm.unreserve(pool);
+        let child = AddressSpace::from_root(child_root, self.vmas.clone(), Role::Owner, Some(kind));
+        Ok(Forked {
+            child: Child::Space(child),
+            parent_flush: TlbFlush::all(),
+        })
+    }
+
     /// Forks this space. Out of memory leaves it unchanged and leaks
     /// nothing. A borrowing hybrid child must be promoted before it forks,
     /// and a lent parent cannot fork until its child is gone.

@@ -6,33 +6,25 @@
 
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
-use super::{Child, Forked, StrategyKind};
+use super::{Forked, StrategyKind};
 use crate::entry::{self, Pte, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
-use crate::space::{AddressSpace, Role};
-use crate::{TlbFlush, VmError};
+use crate::space::AddressSpace;
+use crate::VmError;
 
 impl AddressSpace {
     pub(super) fn fork_on_demand<P: PhysMem, A: FrameAlloc>(
         &mut self,
         mm: &mut Mm<P, A>,
     ) -> Result<Forked, VmError> {
-        let root = self.root();
-        let mut pool = mm.reserve(count_upper_tables(mm, root, 4))?;
-        let child_root = mm.new_root(&mut pool);
-        copy_upper(mm, root, child_root, 4, &mut pool);
-        mm.unreserve(pool);
-        let child = AddressSpace::from_root(
-            child_root,
-            self.vmas.clone(),
-            Role::Owner,
-            Some(StrategyKind::OnDemand),
-        );
-        Ok(Forked {
-            child: Child::Space(child),
-            parent_flush: TlbFlush::all(),
-        })
+        let tables = count_upper_tables(mm, self.root(), 4);
+        self.fork_by_copy(
+            mm,
+            StrategyKind::OnDemand,
+            tables,
+            |mm, root, child, pool| copy_upper(mm, root, child, 4, pool),
+        )
     }
 }
 
@@ -45,11 +37,7 @@ fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
     if level == 2 {
         return 1;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     1 + (0..limit)
         .map(|i| mm.entry(table, i))
         .filter(|e| e.present())
@@ -81,11 +69,7 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += shared_tables;
         return;
     }
-    let limit = if level == 4 {
-        entry::USER_ROOT_ENTRIES
-    } else {
-        entry::ENTRIES
-    };
+    let limit = entry::managed_entries(level);
     for idx in 0..limit {
         let e = mm.entry(src, idx);
         if !e.present() {

@@ -127,7 +127,8 @@ fn fix_restart(frame: &mut TrapFrame, handler: Option<&KernelSigaction>) {
     frame.error_code = NO_SYSCALL;
 }
 
-fn on_altstack(alt: (u64, i32, u64), sp: u64) -> bool {
+/// Whether `sp` lies on the alternate stack `alt` (and it is enabled).
+pub fn on_altstack(alt: (u64, i32, u64), sp: u64) -> bool {
     alt.1 & SS_DISABLE == 0 && sp > alt.0 && sp <= alt.0.wrapping_add(alt.2)
 }
 
@@ -139,7 +140,7 @@ fn setup_frame(
     act: &KernelSigaction,
     info: SigInfo,
 ) -> Result<(), Errno> {
-    let alt = p.signals.lock().altstack;
+    let alt = *t.altstack.lock();
     let old_mask = if t.has_saved_mask.swap(false, Ordering::Relaxed) {
         t.saved_mask.load(Ordering::Relaxed)
     } else {
