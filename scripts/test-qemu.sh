@@ -10,8 +10,9 @@
 # /ktests/manifest, the kernel's own tests (kernel/tests/user/*.c built
 # here with musl-gcc and appended to INITRD as /ktests); the process tests
 # of user/proc-tests (/tests/proc/manifest, manifest.ours: no leak,
-# manifest.hybrid: the window's counters); then the process tests and
-# manifest.ours again under fork=classic and fork=ondemand, and
+# manifest.hybrid: the window's counters); then the kernel's tests, the
+# process tests and manifest.ours again under fork=classic and
+# fork=ondemand, and
 # manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
 # for every boot: $KERNEL_ARGS.
 # Exits non-zero if a test failed, the runner's summary is missing, or
@@ -25,8 +26,10 @@ manifests=("$@")
 ((${#manifests[@]})) || manifests=(
     /tests/manifest /ktests/manifest
     /tests/proc/manifest /tests/proc/manifest.ours /tests/proc/manifest.hybrid
-    fork=classic:/tests/proc/manifest fork=classic:/tests/proc/manifest.ours
-    fork=ondemand:/tests/proc/manifest fork=ondemand:/tests/proc/manifest.ours
+    fork=classic:/ktests/manifest fork=classic:/tests/proc/manifest
+    fork=classic:/tests/proc/manifest.ours
+    fork=ondemand:/ktests/manifest fork=ondemand:/tests/proc/manifest
+    fork=ondemand:/tests/proc/manifest.ours
     fork=ghost:/tests/proc/manifest.ghost
 )
 here=$(cd "$(dirname "$0")" && pwd)
