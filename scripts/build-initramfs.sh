@@ -10,7 +10,8 @@
 #   - the process tests (scripts/build-proc-tests.sh, user/proc-tests):
 #     their programs in /bin, their scripts in /tests/proc/, their
 #     manifests as /tests/proc/manifest and /tests/proc/manifest.ours (run
-#     as suites of their own by scripts/test-qemu.sh);
+#     as suites of their own by scripts/test-qemu.sh), and manifest.hybrid
+#     and manifest.ghost beside them for boots with those fork strategies;
 #   - Debian's static BusyBox (scripts/fetch-busybox.sh) as /bin/busybox,
 #     with /bin/sh and every applet of `busybox --list` a symlink to it.
 # The kernel adds /dev/{console,tty,null,zero} itself at boot.
@@ -49,6 +50,9 @@ mkdir -p "$stage/tests/proc"
 cp -R "$root/build/proc-tests/tests/." "$stage/tests/"
 cp "$root/build/proc-tests/manifest" "$stage/tests/proc/manifest"
 cp "$root/build/proc-tests/manifest.ours" "$stage/tests/proc/manifest.ours"
+# For boots with fork=hybrid / fork=ghost (issue 5); not run by default.
+cp "$root/build/proc-tests/manifest.hybrid" "$stage/tests/proc/manifest.hybrid"
+cp "$root/build/proc-tests/manifest.ghost" "$stage/tests/proc/manifest.ghost"
 install -m 0755 "$busybox" "$stage/bin/busybox"
 for applet in $("$busybox" --list); do
     [[ -e $stage/bin/$applet ]] || ln -s busybox "$stage/bin/$applet"
@@ -59,7 +63,7 @@ done
 while read -r expect path _; do
     [[ -z ${expect:-} || $expect == \#* ]] && continue
     [[ -x $stage$path ]] || { echo "build-initramfs: manifest names missing $path" >&2; exit 1; }
-done < <(cat "$stage/tests/manifest" "$stage/tests/proc/manifest" "$stage/tests/proc/manifest.ours")
+done < <(cat "$stage/tests/manifest" "$stage"/tests/proc/manifest*)
 
 mkdir -p "$(dirname "$out")"
 # Sorted names and root ownership make the archive independent of the
