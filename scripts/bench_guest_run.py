@@ -63,6 +63,9 @@ def build_initramfs(out, programs, busybox):
             (stage / "bin" / a).symlink_to("busybox")
         (stage / "init").write_text(INIT_SCRIPT.format(program=PROGRAM))
         os.chmod(stage / "init", 0o755)
+        # One fixed mtime for every entry, so the archive (and what a stat
+        # or an exec sees) is the same bytes on every build.
+        subprocess.run(["find", ".", "-exec", "touch", "-h", "-d", "@946684800", "{}", "+"], cwd=stage, check=True)
         names = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage, check=True,
                                capture_output=True, text=True).stdout.split()
         listing = "".join(n + "\n" for n in sorted(names))
