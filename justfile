@@ -42,7 +42,7 @@ bench-guest *FLAGS: deps kernel
 # The report's unit tests, then a quick deterministic run into build/bench-guest/ci
 # that fails unless every workload ran on Linux and on every strategy and the report
 # was written; asserts nothing about speed. Not in `just test` yet.
-# CI step: quick guest benchmark run on both kernels (about 2 minutes on 2 cores).
+# CI step: quick guest benchmark run on both kernels (about 1.5-2.5 minutes on 2 cores).
 test-bench-guest: deps kernel
     PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s scripts -p 'test_bench_guest*.py'
     scripts/bench-guest.py --kernel {{kernel_elf}} --quick --require-all --out build/bench-guest/ci

@@ -8,7 +8,8 @@ docs/bench/) and the marked section of docs/benchmarks.md.
 Usage: scripts/bench-guest.py --kernel ELF [--quick] [--wall] [--runs N]
            [--verify] [--out DIR] [--require-all] [--jobs N] [--timeout S]
   --quick        few iterations per workload (the CI run)
-  --wall         plain TCG, wall-clock guest time, medians of --runs boots
+  --wall         plain TCG (KVM if scripts/kvm-probe.sh says a guest boots
+                 under it), wall-clock guest time, medians of --runs boots
                  (default 3); the default mode is deterministic (-icount)
   --verify       deterministic mode: boot every kernel twice and record
                  whether every figure was bit-identical
@@ -63,7 +64,8 @@ def meta(args, our_kernel, linux_info):
         "quick": args.quick,
         "runs": args.runs,
         "qemu": sh(["qemu-system-x86_64", "--version"]).splitlines()[0],
-        "qemu_args": " ".join(["-accel tcg -cpu max -m", run.GUEST_MEM] + ([] if args.wall else run.ICOUNT)),
+        "qemu_args": " ".join([f"-accel {args.accel} -cpu {'host' if args.accel == 'kvm' else 'max'} -m",
+                               run.GUEST_MEM] + ([] if args.wall else run.ICOUNT)),
         "linux_kernel": f"{linux_info.get('release', '?')} {linux_info.get('version', '')} (package {pkg})",
         "our_commit": sh(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT) + (" + uncommitted changes" if dirty else ""),
         "fork_note": None if honours else
@@ -83,7 +85,7 @@ def boot_all(args, linux_kernel, our_kernel, initrd, logs):
         k, i = job
         kind, kern = ("linux", linux_kernel) if k == "linux" else ("ours", our_kernel)
         text, secs, timed_out = run.boot(kind, kern, initrd, prog_args, not args.wall, args.timeout,
-                                         strategy=k, log=logs / f"{k}-{i}.log")
+                                         strategy=k, log=logs / f"{k}-{i}.log", accel=args.accel)
         parsed = report.parse(text)
         problem = None
         if timed_out:
@@ -115,6 +117,9 @@ def main():
     args = ap.parse_args(sys.argv[1:] + shlex.split(os.environ.get("BENCH_GUEST_FLAGS", "")))
     args.runs = args.runs or (3 if args.wall else 2 if args.verify else 1)
     args.timeout = args.timeout or (240 if args.quick else 1200)
+    # Wall mode uses KVM where a probe guest really boots under it
+    # (scripts/kvm-probe.sh); deterministic mode is always TCG.
+    args.accel = sh([str(ROOT / "scripts/kvm-probe.sh"), args.kernel]) if args.wall else "tcg"
 
     bench, helper = build_programs()
     busybox = sh([str(ROOT / "scripts/fetch-busybox.sh")])

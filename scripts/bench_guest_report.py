@@ -76,6 +76,11 @@ def fmt_ns(ns):
     return f"{ns / 1_000_000:.2f} ms"
 
 
+def fmt_ratio(r):
+    """A ratio with two decimals, three below 0.1 (so 0.016x is not 0.02x)."""
+    return f"{r:.3f}x" if r < 0.1 else f"{r:.2f}x"
+
+
 def ratio(results, kernel, name, base="linux", base_name=None):
     """ns of `name` on `kernel` / ns of `base_name` (default: the same
     workload) on `base`, or None if either failed."""
@@ -104,7 +109,7 @@ def table(report):
                 cells.append("failed")
             else:
                 r = ratio(res, k, name)
-                cells.append(fmt_ns(e["ns_per_iter"]) + ("" if k == "linux" or r is None else f" ({r:.2f}x)"))
+                cells.append(fmt_ns(e["ns_per_iter"]) + ("" if k == "linux" or r is None else f" ({fmt_ratio(r)})"))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if notes:
         lines += ["", "Why cells failed (the program's words):", ""]

@@ -63,6 +63,9 @@ def build_initramfs(out, programs, busybox):
             (stage / "bin" / a).symlink_to("busybox")
         (stage / "init").write_text(INIT_SCRIPT.format(program=PROGRAM))
         os.chmod(stage / "init", 0o755)
+        # One fixed mtime for every entry, so the archive (and what a stat
+        # or an exec sees) is the same bytes on every build.
+        subprocess.run(["find", ".", "-exec", "touch", "-h", "-d", "@946684800", "{}", "+"], cwd=stage, check=True)
         names = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage, check=True,
                                capture_output=True, text=True).stdout.split()
         listing = "".join(n + "\n" for n in sorted(names))
@@ -73,9 +76,12 @@ def build_initramfs(out, programs, busybox):
         shutil.rmtree(stage)
 
 
-def qemu_command(kind, kernel, initrd, args, deterministic, strategy=None):
-    """The QEMU command line for one boot. `kind` is "linux" or "ours"."""
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", GUEST_MEM,
+def qemu_command(kind, kernel, initrd, args, deterministic, strategy=None, accel="tcg"):
+    """The QEMU command line for one boot. `kind` is "linux" or "ours";
+    `accel` is "kvm" only for wall mode on a host where a guest boots
+    under KVM (deterministic mode is TCG by definition)."""
+    cpu = "host" if accel == "kvm" else "max"
+    cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", cpu, "-m", GUEST_MEM,
            "-display", "none", "-no-reboot", "-serial", "stdio", "-monitor", "none",
            "-kernel", str(kernel), "-initrd", str(initrd)]
     if deterministic:
@@ -89,10 +95,10 @@ def qemu_command(kind, kernel, initrd, args, deterministic, strategy=None):
     return cmd + ["-append", append.strip()]
 
 
-def boot(kind, kernel, initrd, args, deterministic, timeout, strategy=None, log=None):
+def boot(kind, kernel, initrd, args, deterministic, timeout, strategy=None, log=None, accel="tcg"):
     """Boots once under `timeout` seconds; returns (serial text, seconds,
     timed_out). The serial output is also written to `log` if given."""
-    cmd = qemu_command(kind, kernel, initrd, args, deterministic, strategy)
+    cmd = qemu_command(kind, kernel, initrd, args, deterministic, strategy, accel)
     start = time.monotonic()
     try:
         p = subprocess.run(["timeout", str(timeout)] + cmd, stdin=subprocess.DEVNULL,

@@ -10,7 +10,8 @@
 #   - the process tests (scripts/build-proc-tests.sh, user/proc-tests):
 #     their programs in /bin, their scripts in /tests/proc/, their
 #     manifests as /tests/proc/manifest{,.ours,.hybrid,.ghost} (run
-#     as suites of their own by scripts/test-qemu.sh);
+#     as suites of their own by scripts/test-qemu.sh, .hybrid and .ghost
+#     in boots with those fork strategies);
 #   - Debian's static BusyBox (scripts/fetch-busybox.sh) as /bin/busybox,
 #     with /bin/sh and every applet of `busybox --list` a symlink to it.
 # The kernel adds /dev/{console,tty,null,zero} itself at boot.
@@ -61,7 +62,7 @@ done
 while read -r expect path _; do
     [[ -z ${expect:-} || $expect == \#* ]] && continue
     [[ -x $stage$path ]] || { echo "build-initramfs: manifest names missing $path" >&2; exit 1; }
-done < <(cat "$stage/tests/manifest" "$stage/tests/proc/manifest"{,.ours,.hybrid,.ghost})
+done < <(cat "$stage/tests/manifest" "$stage"/tests/proc/manifest*)
 
 mkdir -p "$(dirname "$out")"
 # Sorted names and root ownership make the archive independent of the

@@ -94,6 +94,9 @@ class Render(unittest.TestCase):
         self.assertIn("fork_exec at 1 GiB at most 0.05x Linux: not measured", t)
         self.assertIn("slower: getpid", t)
 
+    def test_fmt_ratio(self):
+        self.assertEqual([r.fmt_ratio(x) for x in (0.0163, 0.878, 11.97)], ["0.016x", "0.88x", "11.97x"])
+
     def test_fmt(self):
         self.assertEqual([r.fmt_ns(x) for x in (999, 1500, 2_500_000)], ["999 ns", "1.50 µs", "2.50 ms"])
 
