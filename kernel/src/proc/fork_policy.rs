@@ -44,6 +44,17 @@ impl Policy {
         }
     }
 
+    /// The name `fork=` takes for this policy (shown in /proc/forkstat so
+    /// a benchmark or test can tell which strategy it actually ran under).
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Classic => "classic",
+            Policy::OnDemand => "ondemand",
+            Policy::Hybrid => "hybrid",
+            Policy::Ghost => "ghost",
+        }
+    }
+
     /// The `vm` strategy for a fork by `parent` (not called for CLONE_VM):
     /// hybrid with eager pages at the child's user stack pointer and FS
     /// base, unless the parent has other threads (they would keep running

@@ -98,6 +98,7 @@ fn meminfo() -> String {
 fn forkstat() -> String {
     let stats = crate::mm::user::with_mm(|mm| mm.stats);
     let mut s = String::new();
+    let _ = writeln!(s, "fork_policy: {}", super::fork_policy::policy().name());
     for kind in StrategyKind::ALL {
         let c = stats.of(kind);
         let _ = writeln!(
