@@ -9,7 +9,7 @@
 #   - an empty /tmp (mode 1777), where the tests create their files;
 #   - the process tests (scripts/build-proc-tests.sh, user/proc-tests):
 #     their programs in /bin, their scripts in /tests/proc/, their
-#     manifests as /tests/proc/manifest{,.ours,.hybrid,.ghost} (run
+#     manifests as /tests/proc/manifest{,.ours,.hybrid,.ghost,.oom} (run
 #     as suites of their own by scripts/test-qemu.sh, .hybrid and .ghost
 #     in boots with those fork strategies);
 #   - Debian's static BusyBox (scripts/fetch-busybox.sh) as /bin/busybox,
@@ -52,6 +52,7 @@ cp "$root/build/proc-tests/manifest" "$stage/tests/proc/manifest"
 cp "$root/build/proc-tests/manifest.ours" "$stage/tests/proc/manifest.ours"
 cp "$root/build/proc-tests/manifest.hybrid" "$stage/tests/proc/manifest.hybrid"
 cp "$root/build/proc-tests/manifest.ghost" "$stage/tests/proc/manifest.ghost"
+cp "$root/build/proc-tests/manifest.oom" "$stage/tests/proc/manifest.oom"
 install -m 0755 "$busybox" "$stage/bin/busybox"
 for applet in $("$busybox" --list); do
     [[ -e $stage/bin/$applet ]] || ln -s busybox "$stage/bin/$applet"

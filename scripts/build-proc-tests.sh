@@ -10,7 +10,7 @@
 #                      forkstat sample;
 #   manifest           the tests for every kernel (Linux included), in the
 #                      /tests/manifest format (user/README.md);
-#   manifest.{ours,hybrid,ghost}  our-kernel-only fragments (README.md);
+#   manifest.{ours,hybrid,ghost,oom}  our-kernel-only fragments (README.md);
 #   manifest.linux     host-Linux-only lines (scripts/test-proc-on-linux.sh).
 # In the initramfs: bin/* goes to /bin, tests/ to /tests, and the manifest
 # lines are appended to /tests/manifest; BusyBox must be /bin/sh with its

@@ -10,7 +10,8 @@
 # /ktests/manifest, the kernel's own tests (kernel/tests/user/*.c built
 # here with musl-gcc and appended to INITRD as /ktests); the process tests
 # of user/proc-tests (/tests/proc/manifest, manifest.ours: no leak,
-# manifest.hybrid: the window's counters); then the kernel's tests, the
+# manifest.hybrid: the window's counters; manifest.oom with a promotion
+# failed on purpose); then the kernel's tests, the
 # process tests and manifest.ours again under fork=classic and
 # fork=ondemand, and
 # manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
@@ -26,6 +27,7 @@ manifests=("$@")
 ((${#manifests[@]})) || manifests=(
     /tests/manifest /ktests/manifest
     /tests/proc/manifest /tests/proc/manifest.ours /tests/proc/manifest.hybrid
+    fork=hybrid,fail_promotion=1:/tests/proc/manifest.oom
     fork=classic:/ktests/manifest fork=classic:/tests/proc/manifest
     fork=classic:/tests/proc/manifest.ours
     fork=ondemand:/ktests/manifest fork=ondemand:/tests/proc/manifest

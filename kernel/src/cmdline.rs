@@ -24,6 +24,12 @@ pub struct Cmdline {
     /// `stacktest`: overflow a kernel stack on purpose, to test the guard
     /// page and the double-fault report.
     pub stacktest: bool,
+    /// `fail_promotion=N`: fault injection (as Linux's `fail_page_alloc`)
+    /// for the test of the out-of-memory path: the first N hybrid
+    /// promotions find no free frame.
+    pub fail_promotion: u32,
+    /// The whole line as given (`/proc/cmdline`).
+    pub raw: String,
     /// Words the kernel did not recognise (passed to init's environment
     /// as Linux does with `name=value` words).
     pub unknown: Vec<String>,
@@ -32,7 +38,10 @@ pub struct Cmdline {
 impl Cmdline {
     /// Parses a space-separated command line.
     pub fn parse(s: &str) -> Self {
-        let mut c = Cmdline::default();
+        let mut c = Cmdline {
+            raw: s.trim().to_string(),
+            ..Cmdline::default()
+        };
         let mut words = s.split_ascii_whitespace();
         for w in words.by_ref() {
             if w == "--" {
@@ -43,6 +52,7 @@ impl Cmdline {
                 Some(("loglevel", v)) => c.loglevel = v.parse().ok(),
                 Some(("fork", v)) => c.fork = Some(v.to_string()),
                 Some(("runtests", v)) => c.runtests = Some(v.to_string()),
+                Some(("fail_promotion", v)) => c.fail_promotion = v.parse().unwrap_or(0),
                 None if w == "probe" => c.probe = true,
                 None if w == "faulttest" => c.faulttest = true,
                 None if w == "stacktest" => c.stacktest = true,

@@ -3,6 +3,7 @@
 //! execution of the TLB-flush tokens the crate returns.
 use super::frame;
 use crate::arch::paging;
+use core::sync::atomic::{AtomicBool, Ordering};
 use spin::Mutex;
 use vm::{Config, Mm, PhysMem, TlbFlush};
 use x86_64::structures::paging::{FrameAllocator, FrameDeallocator, PhysFrame, Size4KiB};
@@ -21,6 +22,19 @@ unsafe impl PhysMem for DirectMap {
     }
 }
 
+/// Set while [`refusing_frames`] runs: user memory then gets no frame.
+static REFUSING: AtomicBool = AtomicBool::new(false);
+
+/// Runs `f` as if user memory were exhausted (every frame allocation for
+/// user memory fails), for fault injection: the `vm` crate's real
+/// out-of-memory paths then run, and the caller's handling of them.
+pub fn refusing_frames<R>(f: impl FnOnce() -> R) -> R {
+    REFUSING.store(true, Ordering::Relaxed);
+    let r = f();
+    REFUSING.store(false, Ordering::Relaxed);
+    r
+}
+
 /// Frames from [`frame::alloc`].
 #[derive(Debug)]
 pub struct KernelFrames;
@@ -30,7 +44,7 @@ unsafe impl FrameAllocator<Size4KiB> for KernelFrames {
     fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
         // User memory leaves a reserve so that a process running out of
         // memory cannot starve the kernel heap.
-        if frame::free_count() <= super::heap::USER_RESERVE {
+        if frame::free_count() <= super::heap::USER_RESERVE || REFUSING.load(Ordering::Relaxed) {
             return None;
         }
         frame::alloc().map(|a| PhysFrame::containing_address(PhysAddr::new(a)))

@@ -16,10 +16,10 @@
 use super::{sched, MemRef, Process};
 use crate::mm::user::{self, with_mm};
 use alloc::collections::BTreeMap;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use linux_abi::process::wait_status_signaled;
 use linux_abi::signal::SIGKILL;
-use spin::Mutex;
+use spin::{Mutex, Once};
 
 /// CPU time a borrowing child may use before it is promoted: one
 /// scheduler timeslice (10 ticks of 1 ms).
@@ -142,7 +142,13 @@ pub fn promote(child: &Process, reason: Reason) -> bool {
         let mut cg = cmem.lock();
         let mut pg = lender.lock();
         match (cg.as_mut(), pg.as_mut()) {
-            (Some(c), Some(p)) => match with_mm(|mm| c.space.promote(mm, &mut p.space)) {
+            (Some(c), Some(p)) => match with_mm(|mm| {
+                if injected_failure() {
+                    user::refusing_frames(|| c.space.promote(mm, &mut p.space))
+                } else {
+                    c.space.promote(mm, &mut p.space)
+                }
+            }) {
                 Ok(f) => {
                     user::flush(f.parent, p.space.root());
                     user::flush(f.child, c.space.root());
@@ -169,6 +175,15 @@ pub fn promote(child: &Process, reason: Reason) -> bool {
     child.vfork_done.store(true, Ordering::Relaxed);
     child.vfork_wait.wake_all();
     true
+}
+
+/// Whether this promotion is one of the first `fail_promotion=N` (kernel
+/// command line), which run with user memory exhausted on purpose.
+fn injected_failure() -> bool {
+    static LEFT: Once<AtomicU32> = Once::new();
+    LEFT.call_once(|| AtomicU32::new(crate::cmdline().fail_promotion))
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 fn count(reason: Reason) {

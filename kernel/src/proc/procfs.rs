@@ -44,7 +44,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
         .trim_start_matches('/');
     let mut parts = rest.split('/').filter(|s| !s.is_empty());
     let Some(first) = parts.next() else {
-        let mut names: Vec<(String, u8)> = ["meminfo", "forkstat"]
+        let mut names: Vec<(String, u8)> = ["cmdline", "meminfo", "forkstat"]
             .iter()
             .map(|n| (String::from(*n), DT_REG))
             .collect();
@@ -54,6 +54,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
     };
     let text = match first {
         "meminfo" => meminfo(),
+        "cmdline" => format!("{}\n", crate::cmdline().raw),
         "forkstat" => forkstat(),
         _ => {
             let pid = if first == "self" {

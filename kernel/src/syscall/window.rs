@@ -21,11 +21,18 @@ pub fn fork_exec_safe(n: usize) -> bool {
         nr::EXECVE | nr::EXIT | nr::EXIT_GROUP
         // File table only (redirections, closing the parent's fds).
         | nr::CLOSE | nr::DUP | nr::DUP2 | nr::DUP3 | nr::FCNTL
+        // A shell's child setting up a pipeline (BusyBox's `$(...)` and
+        // `a | b` children): new fds in the file table, their numbers
+        // written by copy_to_user.
+        | nr::PIPE | nr::PIPE2
         // Opening, reading, writing, seeking files: data goes to and from
         // user memory by copy_to_user/copy_from_user; a blocking file
         // promotes by sleep.
         | nr::OPEN | nr::OPENAT | nr::READ | nr::WRITE | nr::READV | nr::WRITEV
         | nr::PREAD64 | nr::LSEEK
+        // Listing a directory (BusyBox's glob and `ls` in a subshell):
+        // the entries go out by copy_to_user.
+        | nr::GETDENTS64
         // Terminal control (tcsetpgrp, tcgetattr): kernel state, results
         // by copy_to_user.
         | nr::IOCTL
@@ -47,8 +54,12 @@ pub fn fork_exec_safe(n: usize) -> bool {
         // Looking up the program to exec and reading clocks: results by
         // copy_to_user.
         | nr::STAT | nr::LSTAT | nr::FSTAT | nr::NEWFSTATAT | nr::STATX | nr::ACCESS
-        | nr::FACCESSAT | nr::FACCESSAT2 | nr::GETCWD | nr::UNAME | nr::CLOCK_GETTIME
+        | nr::FACCESSAT | nr::FACCESSAT2 | nr::GETCWD | nr::UNAME | nr::CLOCK_GETTIME | nr::TIME
         | nr::PRLIMIT64 | nr::GETRANDOM
+        // Giving up the CPU: the child stays runnable and touches no
+        // memory; the parent keeps waiting and the CPU budget still
+        // bounds the window (a yield is not a sleep).
+        | nr::SCHED_YIELD
     )
 }
 

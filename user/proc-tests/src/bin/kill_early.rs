@@ -1,12 +1,16 @@
-//! SIGKILL to a child early after fork, while it spins writing over the
+//! SIGKILL to a child early after fork, while it writes over the
 //! parent's big buffer (its private copy). Under the hybrid fork that
 //! child is still borrowing the parent's tables, and the parent is asleep
 //! in fork(), so the kill comes from a third process: a "killer" forked
 //! first, which polls a MAP_SHARED word for the victim's pid (the victim
 //! stores getpid() there with no system call but getpid) and sends
-//! SIGKILL at once. Each round the parent then checks that wait4 reports
-//! SIGKILL, that its own buffer still holds its pattern, and that malloc
-//! and println work.
+//! SIGKILL at once. The victim yields after every page it writes: a yield
+//! keeps a hybrid child in its window, so the killer (the only other
+//! runnable process) gets the CPU while the victim still borrows, and
+//! every kill lands inside the window (`hybrid window_ends: killed`)
+//! rather than after a budget promotion. Each round the parent then
+//! checks that wait4 reports SIGKILL, that its own buffer still holds its
+//! pattern, and that malloc and println work.
 //!
 //! Usage: kill_early [--rounds N] [--buffer-kb K]   (defaults 20, 4096)
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -63,6 +67,8 @@ fn main() {
                 // SAFETY: `i % len` is in bounds of `mine`.
                 unsafe { std::ptr::write_volatile(&mut mine[i % len], b ^ 0xff) };
                 i = i.wrapping_add(4096 + 1);
+                // SAFETY: sched_yield has no arguments or conditions.
+                unsafe { libc::sched_yield() };
             }
         })
         .expect("fork the victim");
