@@ -41,7 +41,7 @@ for file in "$src"/src/bin/*.rs; do
     if command -v strip >/dev/null 2>&1; then strip --strip-debug "$out/bin/$name"; fi
 done
 
-cflags=(-static -O2 -Wall -Wextra -Werror -pthread)
+cflags=(-static -O2 -Wall -Wextra -Werror -pthread -I "$root/user/include")
 for file in "$src"/c/*.c; do
     name=$(basename "$file" .c)
     musl-gcc "${cflags[@]}" -o "$out/bin/musl-$name" "$file"

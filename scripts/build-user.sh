@@ -28,6 +28,6 @@ done
 
 for src in "$root"/user/c/*.c; do
     name=c-$(basename "$src" .c)
-    musl-gcc -static -O2 -Wall -Wextra -Werror -o "$out/$name" "$src"
+    musl-gcc -static -O2 -Wall -Wextra -Werror -I "$root/user/include" -o "$out/$name" "$src"
 done
 echo "build-user: $(find "$out" -type f | wc -l) programs in ${out#"$root"/}"

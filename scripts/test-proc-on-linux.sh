@@ -37,44 +37,12 @@ map() { # map WORD: a manifest path as a host path
 }
 
 env_vars=(HOME=/ TERM=vt100 "PATH=$out/bin:$applets")
-ulimit -c 0 # the signal tests would otherwise leave core files
-passed=0
-failed=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-while read -r expect path args; do
-    [[ -z ${expect:-} || $expect == \#* ]] && continue
-    name="$path${args:+ $args}"
-    [[ -n $filter && $name != *"$filter"* ]] && continue
-    case $expect in
-        exit=*) want=${expect#exit=} ;;
-        signal=*)
-            signum=$(kill -l "${expect#signal=}" 2>/dev/null) || signum=
-            [[ -n $signum ]] || { echo "FAIL $name: unknown signal in '$expect'"; failed=$((failed + 1)); continue; }
-            want=$((128 + signum)) ;;
-        *) echo "FAIL $name: bad expectation '$expect'"; failed=$((failed + 1)); continue ;;
-    esac
-    argv=("$(map "$path")")
-    # shellcheck disable=SC2086 # args are space-separated words by definition
-    for a in $args; do argv+=("$(map "$a")"); done
-    start=$(date +%s%N)
-    # The inner subshell reaps the program, so bash's notices about the
-    # expected deaths go to its /dev/null stderr.
-    (
-        cd / && timeout 60 env -i "${env_vars[@]}" "${argv[@]}" >"$log" 2>&1 </dev/null
-        exit $?
-    ) 2>/dev/null
-    got=$?
-    ms=$((($(date +%s%N) - start) / 1000000))
-    if [[ $got == "$want" ]]; then
-        echo "ok $name (${ms} ms)"
-        passed=$((passed + 1))
-    else
-        if ((got > 128)); then got_text="signal $(kill -l $((got - 128)) 2>/dev/null || echo $((got - 128)))"; else got_text="exit $got"; fi
-        echo "FAIL $name: got $got_text, expected $expect (${ms} ms)"
-        sed 's/^/    | /' "$log"
-        failed=$((failed + 1))
-    fi
-done < <(cat "$out/manifest" "$out/manifest.linux")
-echo "$passed passed, $failed failed"
-((failed == 0))
+run_on_host() { # run_on_host LOG PATH ARGS...: every word mapped, from /
+    local log=$1 a argv=()
+    shift
+    for a in "$@"; do argv+=("$(map "$a")"); done
+    cd / && timeout 60 env -i "${env_vars[@]}" "${argv[@]}" >"$log" 2>&1
+}
+# shellcheck source=scripts/manifest-runner.sh
+source "$root/scripts/manifest-runner.sh"
+cat "$out/manifest" "$out/manifest.linux" | run_manifest run_on_host "$filter"

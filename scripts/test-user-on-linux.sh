@@ -26,39 +26,11 @@ else
 fi
 
 mapfile -t env_vars < <(grep -v '^#' "$stage/tests/env" | grep .)
-ulimit -c 0 # the signal tests would otherwise leave core files
-passed=0
-failed=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-while read -r expect path args; do
-    [[ -z ${expect:-} || $expect == \#* ]] && continue
-    name="$path${args:+ $args}"
-    case $expect in
-        exit=*) want=${expect#exit=} ;;
-        signal=*)
-            signum=$(kill -l "${expect#signal=}" 2>/dev/null) || signum=
-            [[ -n $signum ]] || { echo "FAIL $name: unknown signal in '$expect'"; failed=$((failed + 1)); continue; }
-            want=$((128 + signum)) ;;
-        *) echo "FAIL $name: bad expectation '$expect'"; failed=$((failed + 1)); continue ;;
-    esac
-    # The inner subshell reaps the program, so bash's "Segmentation fault"
-    # notice for the expected deaths goes to its /dev/null stderr.
-    # shellcheck disable=SC2086 # args are space-separated words by definition
-    (
-        cd / && timeout 120 env -i "${env_vars[@]}" "${enter[@]}" $path $args >"$out" 2>&1 </dev/null
-        exit $?
-    ) 2>/dev/null
-    got=$?
-    if [[ $got == "$want" ]]; then
-        echo "ok $name"
-        passed=$((passed + 1))
-    else
-        if ((got > 128)); then got_text="signal $(kill -l $((got - 128)) 2>/dev/null || echo $((got - 128)))"; else got_text="exit $got"; fi
-        echo "FAIL $name: got $got_text, expected $expect"
-        sed 's/^/    | /' "$out"
-        failed=$((failed + 1))
-    fi
-done <"$stage/tests/manifest"
-echo "$passed passed, $failed failed"
-((failed == 0))
+run_in_tree() { # run_in_tree LOG PATH ARGS...: inside the tree, from /
+    local log=$1
+    shift
+    cd / && timeout 120 env -i "${env_vars[@]}" "${enter[@]}" "$@" >"$log" 2>&1
+}
+# shellcheck source=scripts/manifest-runner.sh
+source "$root/scripts/manifest-runner.sh"
+run_manifest run_in_tree <"$stage/tests/manifest"

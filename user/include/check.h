@@ -1,11 +1,15 @@
-/* Checks for the C process tests: one indented output line per check, a
- * summary line, and the verdict as exit status (0 = every check passed).
- * Output is flushed before every fork so a child never inherits (and
- * never prints twice) the parent's buffered lines; children end with
- * _exit and report through their exit status only. */
-#ifndef PROC_TESTS_CHECK_H
-#define PROC_TESTS_CHECK_H
+/* Checks for the C test programs (user/c and user/proc-tests/c): one
+ * indented output line per check, a summary line, and the verdict as exit
+ * status (0 = every check passed). Check lines are indented so the kernel
+ * runner's own unindented ok/FAIL lines (one per program) stay the only
+ * ones a harness greps for. Output is flushed after every check so a
+ * forked child never inherits (and never prints twice) the parent's
+ * buffered lines; children end with _exit and report through their exit
+ * status only. */
+#ifndef USER_CHECK_H
+#define USER_CHECK_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,16 @@ static int checks_run, checks_failed;
         printf(__VA_ARGS__);                   \
         printf("\n");                          \
         fflush(stdout);                        \
+    } while (0)
+
+/* A call that must fail with exactly `want` in errno. */
+#define CHECK_ERRNO(call, want)                                                   \
+    do {                                                                          \
+        errno = 0;                                                                \
+        long r_ = (long)(call);                                                   \
+        int e_ = errno;                                                           \
+        CHECK(r_ == -1 && e_ == (want), "%s = %ld, errno %s (want %s)", #call, r_, \
+              e_ ? strerror(e_) : "0", strerror(want));                          \
     } while (0)
 
 static int finish(const char *program) {
