@@ -5,7 +5,7 @@ plotting library."""
 import math
 from html import escape
 
-from bench_guest_report import STRATEGIES, ratio
+from bench_guest_report import BEST_EFFORT, STRATEGIES, ratio
 
 COLOURS = {"classic": "#d9534f", "ondemand": "#f0ad4e", "hybrid": "#2a7ab0", "ghost": "#7a7a7a"}
 # Ratios are drawn between these (a bar beyond is clipped, its label says
@@ -52,7 +52,7 @@ def chart(report):
             r = ratio(res, s, name)
             if r is None:
                 out.append(f'<text x="{x_of(1) + 3:.1f}" y="{y + BAR - 1}" font-size="7" '
-                           f'fill="{COLOURS[s]}">failed</text>')
+                           f'fill="{COLOURS[s]}">{"broke" if s in BEST_EFFORT else "failed"}</text>')
                 continue
             x1, x2 = sorted((x_of(1), x_of(r)))
             out.append(f'<rect x="{x1:.1f}" y="{y}" width="{max(x2 - x1, 1):.1f}" height="{BAR - 1}" '

@@ -29,13 +29,15 @@ BENCH_PLAN vfork_exec 10
 NAMES = ["getpid", "fork_exec", "vfork_exec"]
 
 
-def report_of(linux, ours):
+def report_of(linux, ours, ghost=None):
+    """A report with `ours` on every strategy (`ghost` instead on ghost),
+    each boot reporting the policy it was asked for."""
     results = {"linux": r.combine(NAMES, [r.parse(linux)])}
     for s in r.STRATEGIES:
-        results[s] = r.combine(NAMES, [r.parse(ours)])
+        results[s] = r.combine(NAMES, [r.parse(ghost if s == "ghost" and ghost else ours)])
     meta = {"mode": "deterministic", "quick": True, "runs": 1, "qemu": "QEMU 7.2", "qemu_args": "-icount",
-            "linux_kernel": "6.1", "our_commit": "abc", "fork_note": None, "host": "h", "date": "d",
-            "deterministic_check": None}
+            "linux_kernel": "6.1", "our_commit": "abc", "host": "h", "date": "d",
+            "deterministic_check": None, "fork_policy": {s: [s] for s in r.STRATEGIES}}
     return {"meta": meta, "workloads": NAMES, "results": results}
 
 
@@ -50,6 +52,13 @@ class Parse(unittest.TestCase):
 
     def test_kernel_lines_ignored(self):
         self.assertEqual(set(r.parse(LINUX_LOG)["results"]), set(NAMES))
+
+    def test_how_the_program_ended(self):
+        self.assertIsNone(r.parse(OURS_LOG)["ended"])
+        ours = r.parse(OURS_LOG + "\n[kernel: init /bin/bench-guest ended: signal SIGSEGV; exit code 139]\n")
+        self.assertEqual(ours["ended"], "signal SIGSEGV")
+        self.assertEqual(r.parse(LINUX_LOG + "BENCH_EXIT 139\n")["ended"], "signal 11")
+        self.assertEqual(r.parse(LINUX_LOG + "BENCH_EXIT 0\n")["ended"], "exit 0")
 
     def test_serial_carriage_returns_and_garbage(self):
         run = r.parse("BENCH getpid 5 x\nBENCH getpid 5 7 \nBENCHMARK a 1 2\n")
@@ -111,12 +120,94 @@ class Render(unittest.TestCase):
     def test_complete(self):
         self.assertEqual(r.complete(report_of(LINUX_LOG, LINUX_LOG)), [])
         problems = r.complete(report_of(LINUX_LOG, OURS_LOG))
-        self.assertEqual(len(problems), 2 * len(r.STRATEGIES))
+        # fork_exec and vfork_exec on classic, ondemand, hybrid; not ghost.
+        self.assertEqual(len(problems), 2 * 3)
+        self.assertFalse([p for p in problems if "ghost" in p])
+
+    def test_linux_failure_is_required(self):
+        problems = r.complete(report_of(OURS_LOG, LINUX_LOG))
+        self.assertEqual([p.split(" on ")[1].split(":")[0] for p in problems], ["Linux", "Linux"])
 
     def test_chart_is_svg(self):
         doc = xml.dom.minidom.parseString(svg.chart(report_of(LINUX_LOG, OURS_LOG)))
         self.assertEqual(doc.documentElement.tagName, "svg")
         self.assertEqual(len(doc.getElementsByTagName("rect")), 1 + 4 + 4)  # background, legend, getpid bars
+
+
+class Ghost(unittest.TestCase):
+    """fork=ghost is best-effort: its breakage is reported, not required."""
+
+    def test_ghost_breakage_is_reported_not_required(self):
+        rep = report_of(LINUX_LOG, LINUX_LOG, ghost=OURS_LOG)
+        self.assertEqual(r.complete(rep), [])
+        t = r.table(rep)
+        self.assertIn("| fork_exec | 700.00 µs | 700.00 µs (1.00x) | 700.00 µs (1.00x) | 700.00 µs (1.00x) | broke |", t)
+        self.assertIn("- fork_exec (ghost): iteration 0: fork", t)
+        self.assertIn(r.BROKE_NOTE, t)
+
+    def test_no_note_without_broken_ghost_cells(self):
+        self.assertNotIn(r.BROKE_NOTE, r.table(report_of(LINUX_LOG, OURS_LOG, ghost=LINUX_LOG)))
+
+    def test_other_strategies_still_required(self):
+        rep = report_of(LINUX_LOG, LINUX_LOG, ghost=OURS_LOG)
+        rep["results"]["hybrid"] = rep["results"]["ghost"]
+        self.assertEqual(len(r.complete(rep)), 2)
+        self.assertIn("| fork_exec | 700.00 µs | 700.00 µs (1.00x) | 700.00 µs (1.00x) | failed | broke |",
+                      r.table(rep))
+
+    def test_reboot_after_a_hang_resumes_after_it(self):
+        hung = "BENCH_INFO fork_policy ghost\nBENCH_PLAN getpid 100\nBENCH getpid 100 200\n" \
+               "BENCH_PLAN fork_exec 10\nBENCH_FAIL fork_exec hung: no progress in 30 s\n"
+        first = r.parse(hung)
+        self.assertEqual(r.remaining(NAMES, first), ["vfork_exec"])
+        second = r.parse("BENCH_INFO fork_policy ghost\nBENCH_PLAN vfork_exec 10\nBENCH vfork_exec 10 5\n"
+                         "BENCH_DONE 1 0\n")
+        self.assertEqual(r.remaining(NAMES, second), [])
+        merged = r.merge([first, second])
+        self.assertEqual(merged["planned"], NAMES)
+        self.assertTrue(merged["done"])
+        c = r.combine(NAMES, [merged])
+        self.assertEqual([c[n]["status"] for n in NAMES], ["ok", "failed", "ok"])
+        self.assertIn("hung", c["fork_exec"]["reason"])
+
+    def test_crash_reason_survives_the_next_boot(self):
+        crashed = r.parse("BENCH_PLAN getpid 100\nBENCH getpid 100 200\nBENCH_PLAN fork_exec 10\n"
+                          "[kernel: init /bin/bench-guest ended: signal SIGSEGV; exit code 139]\n")
+        self.assertEqual(r.remaining(NAMES, crashed), ["vfork_exec"])
+        merged = r.merge([crashed, r.parse("BENCH_PLAN vfork_exec 10\nBENCH_DONE 0 0\n"
+                                           "[kernel: init /bin/bench-guest ended: exit 0; exit code 0]\n")])
+        c = r.combine(NAMES, [merged])
+        self.assertEqual(c["fork_exec"]["reason"], "started but never finished (the program ended: signal SIGSEGV)")
+        self.assertIn("program ended: exit 0", c["vfork_exec"]["reason"])
+
+    def test_no_reboot_when_nothing_started(self):
+        self.assertEqual(r.remaining(NAMES, r.parse("BENCH_INFO release x\n")), [])
+        self.assertEqual(r.remaining(NAMES, r.parse(LINUX_LOG)), [])
+
+
+class Policy(unittest.TestCase):
+    """Each boot of ours must have run under the fork policy asked for."""
+
+    def test_parsed_from_the_program(self):
+        self.assertEqual(r.parse("BENCH_INFO fork_policy hybrid\n")["info"]["fork_policy"], "hybrid")
+
+    def test_matching_policy_passes(self):
+        m = report_of(LINUX_LOG, LINUX_LOG)["meta"]
+        self.assertEqual(r.policy_problems(m), [])
+        self.assertIn("reported the policy asked for", r.policy_fact(m))
+
+    def test_mismatch_fails_even_on_ghost(self):
+        rep = report_of(LINUX_LOG, LINUX_LOG)
+        rep["meta"]["fork_policy"]["ghost"] = ["hybrid"]
+        self.assertEqual(r.complete(rep), ["fork=ghost boot ran under fork policy hybrid"])
+        self.assertIn("**fork=ghost boot ran under fork policy hybrid**", r.markdown(rep))
+
+    def test_unreported_policy_fails(self):
+        rep = report_of(LINUX_LOG, LINUX_LOG)
+        rep["meta"]["fork_policy"]["classic"] = ["classic", None]
+        del rep["meta"]["fork_policy"]["ondemand"]
+        self.assertEqual(r.complete(rep), ["fork=classic boot ran under fork policy (not reported)",
+                                           "fork=ondemand boot ran under fork policy (not reported)"])
 
 
 if __name__ == "__main__":
