@@ -7,6 +7,7 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use crate::entry::{self, PAGE_SIZE};
+use crate::fault::Need;
 use crate::mm::Mm;
 use crate::phys::{FrameAlloc, PhysMem};
 use crate::space::AddressSpace;
@@ -107,7 +108,7 @@ impl AddressSpace {
             let frame = match self.translate(mm, addr, Access::Write) {
                 Ok(f) => f,
                 Err(_) => {
-                    flush.merge(self.handle_fault(mm, addr, Access::Write)?);
+                    self.fault_into(mm, addr, Access::Write, &mut flush)?;
                     self.translate(mm, addr, Access::Write)
                         .map_err(Fault::from)?
                 }
@@ -130,7 +131,7 @@ impl AddressSpace {
             let frame = match self.translate(mm, addr, Access::Read) {
                 Ok(f) => f,
                 Err(_) => {
-                    flush.merge(self.handle_fault(mm, addr, Access::Read)?);
+                    self.fault_into(mm, addr, Access::Read, &mut flush)?;
                     self.translate(mm, addr, Access::Read)
                         .map_err(Fault::from)?
                 }
@@ -152,10 +153,15 @@ impl AddressSpace {
         self.check_owner_unlent()?;
         let mut flush = TlbFlush::none();
         for (addr, off, range) in chunks(va, data.len()).map_err(|_| VmError::OutOfRange)? {
-            let (f, frame) = self
-                .resolve(mm, addr, true, true)
+            // A whole page of data needs no zeroing before it is written.
+            let need = if range.len() == PAGE_SIZE as usize {
+                Need::Overwrite
+            } else {
+                Need::Force
+            };
+            let frame = self
+                .resolve(mm, addr, need, &mut flush)
                 .map_err(Fault::into_vm_error)?;
-            flush.merge(f);
             mm.mem().write(frame, off, &data[range]);
         }
         Ok(flush)

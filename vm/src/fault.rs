@@ -16,6 +16,32 @@ use crate::{Access, Fault, SegvCause, TlbFlush, VmError};
 /// Most frames one fault can need: three tables and a page.
 const FAULT_FRAMES: usize = 4;
 
+/// What [`AddressSpace::resolve`] must make of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Present and readable.
+    Read,
+    /// Privately writable, within the area's rights (a user write).
+    Write,
+    /// Privately writable whatever the area's rights (the kernel filling
+    /// a read-only image page).
+    Force,
+    /// As `Force`, and the caller overwrites the whole page before anyone
+    /// can read it: a page that was not present need not be zeroed first.
+    Overwrite,
+}
+
+impl Need {
+    /// A user access: a write or a read.
+    pub(crate) fn of(write: bool) -> Need {
+        if write {
+            Need::Write
+        } else {
+            Need::Read
+        }
+    }
+}
+
 impl AddressSpace {
     /// Resolves a fault the MMU raised for a user `access` at `va`: returns
     /// the pages to flush, or the signal to deliver.
@@ -25,6 +51,20 @@ impl AddressSpace {
         va: u64,
         access: Access,
     ) -> Result<TlbFlush, Fault> {
+        let mut flush = TlbFlush::none();
+        self.fault_into(mm, va, access, &mut flush)?;
+        Ok(flush)
+    }
+
+    /// [`handle_fault`](Self::handle_fault), adding the pages to flush to
+    /// `flush`.
+    pub(crate) fn fault_into<P: PhysMem, A: FrameAlloc>(
+        &mut self,
+        mm: &mut Mm<P, A>,
+        va: u64,
+        access: Access,
+        flush: &mut TlbFlush,
+    ) -> Result<(), Fault> {
         let vma = self.vmas.find(va).ok_or(Fault::Segv {
             addr: va,
             cause: SegvCause::NotMapped,
@@ -54,36 +94,42 @@ impl AddressSpace {
                 stats.child_write_faults_by_kind[area] += 1;
             }
         }
-        self.resolve(mm, va, write, false).map(|(flush, _)| flush)
+        self.resolve(mm, va, Need::of(write), flush).map(drop)
     }
 
-    /// Makes `va`'s page present (and, for `write`, privately writable),
-    /// returning its frame. `force` skips the area's write permission: the
-    /// kernel filling a read-only image page.
+    /// Makes `va`'s page present (and, for a write, privately writable),
+    /// returning its frame; adds the page to `flush` when an entry changed.
+    /// (The flush is an accumulator rather than a return value: callers
+    /// resolve page after page, and a token is too big to move cheaply.)
     pub(crate) fn resolve<P: PhysMem, A: FrameAlloc>(
         &mut self,
         mm: &mut Mm<P, A>,
         va: u64,
-        write: bool,
-        force: bool,
-    ) -> Result<(TlbFlush, PhysFrame), Fault> {
+        need: Need,
+        flush: &mut TlbFlush,
+    ) -> Result<PhysFrame, Fault> {
         let vma = *self.vmas.find(va).ok_or(Fault::Segv {
             addr: va,
             cause: SegvCause::NotMapped,
         })?;
-        debug_assert!(force || !write || vma.prot.write);
+        let write = need != Need::Read;
+        debug_assert!(!matches!(need, Need::Write) || vma.prot.write);
         let mut pool = mm.reserve(FAULT_FRAMES).map_err(|_| Fault::OutOfMemory)?;
-        let mut flush = TlbFlush::page(VirtAddr::new(va & !0xfff));
+        let mut changed = true;
         let pt = self.table_path(mm, va, &mut pool);
         let idx = entry::index(va, 1);
         let e = mm.entry(pt, idx);
         let nx = mm.config.use_nx;
         let fresh = leaf_flags(vma.prot, nx, false);
         let frame = if !e.present() {
-            let page = pool.take_zeroed(mm);
+            let page = if need == Need::Overwrite {
+                pool.take()
+            } else {
+                mm.stats.zero_fills += 1;
+                pool.take_zeroed(mm)
+            };
             let shared = if vma.shared { SHARED_PAGE } else { F::empty() };
             mm.set_entry(pt, idx, Pte::new(page, fresh | shared));
-            mm.stats.zero_fills += 1;
             page
         } else if e.has(BORROWED) {
             // A hybrid child touching its parent's page.
@@ -120,11 +166,14 @@ impl AddressSpace {
             mm.set_entry(pt, idx, Pte::new(e.frame(), fresh | keep));
             e.frame()
         } else {
-            flush = TlbFlush::none();
+            changed = false;
             e.frame()
         };
         mm.unreserve(pool);
-        Ok((flush, frame))
+        if changed {
+            flush.add_page(VirtAddr::new(va & !0xfff));
+        }
+        Ok(frame)
     }
 
     /// The last-level table for `va`, creating missing tables, making a

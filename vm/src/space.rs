@@ -9,6 +9,7 @@ use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 use x86_64::VirtAddr;
 
 use crate::entry::{self, Pte, COW, PAGE_SIZE, SHARED_PAGE, USER_END};
+use crate::fault::Need;
 use crate::fork::StrategyKind;
 use crate::mm::Mm;
 use crate::phys::{FrameAlloc, PhysMem};
@@ -129,7 +130,10 @@ impl AddressSpace {
         self.vmas.insert(vma);
         if vma.shared {
             for va in (vma.start..vma.end).step_by(PAGE_SIZE as usize) {
-                if let Err(e) = self.resolve(mm, va, true, true) {
+                let mut flush = TlbFlush::none();
+                let resolved = self.resolve(mm, va, Need::Force, &mut flush);
+                flush.ignore(); // the area is new: nothing of it was cached
+                if let Err(e) = resolved {
                     // Undo only the leaves made so far: their tables are
                     // private now, so this needs no frame.
                     for done in (vma.start..va).step_by(PAGE_SIZE as usize) {

@@ -440,3 +440,37 @@ fn promotion_out_of_memory_changes_nothing() {
     p.destroy(&mut mm).unwrap();
     assert_eq!(mm.frames_in_use(), 0);
 }
+
+#[test]
+fn populate_fills_whole_pages_and_zeroes_around_partial_ones() {
+    let (mut mm, mut s) = setup();
+    let image = Vma::new(0x1000_0000..0x1000_4000, Prot::R, VmaKind::Image);
+    s.map(&mut mm, image).unwrap().ignore();
+    // Leave garbage in frames the next pages may reuse: fill heap pages,
+    // then unmap them (their frames go back to the allocator).
+    for page in 0..4 {
+        s.copy_to_user(&mut mm, HEAP + page * 0x1000, &[0xee; 0x1000])
+            .unwrap()
+            .ignore();
+    }
+    s.unmap(&mut mm, HEAP..HEAP + 0x4000).unwrap().ignore();
+    // One whole page (filled without zeroing first), then 100 bytes in the
+    // middle of the next: the rest of that page must read as zeros.
+    let whole: Vec<u8> = (0..0x1000).map(|i| (i % 251) as u8).collect();
+    s.populate(&mut mm, 0x1000_0000, &whole).unwrap().ignore();
+    s.populate(&mut mm, 0x1000_1800, &[0x5a; 100])
+        .unwrap()
+        .ignore();
+    let mut got = vec![0u8; 0x2000];
+    s.read_user(&mm, 0x1000_0000, &mut got).unwrap();
+    assert_eq!(&got[..0x1000], &whole[..]);
+    let partial = &got[0x1000..];
+    assert!(partial[..0x800].iter().all(|&b| b == 0));
+    assert!(partial[0x800..0x800 + 100].iter().all(|&b| b == 0x5a));
+    assert!(partial[0x800 + 100..].iter().all(|&b| b == 0));
+    assert!(
+        s.copy_to_user(&mut mm, 0x1000_0000, &[1]).is_err(),
+        "populate writes with the kernel's rights, the user cannot"
+    );
+    s.destroy(&mut mm).unwrap();
+}

@@ -13,6 +13,7 @@ use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 use super::classic::{copy_tree, count_owned_tables, share_leaf};
 use super::{Child, EagerPages, Forked, StrategyKind};
 use crate::entry::{self, Pte, BORROWED, SHARED_TABLE};
+use crate::fault::Need;
 use crate::mm::{Mm, Pool};
 use crate::phys::{FrameAlloc, PhysMem};
 use crate::space::{AddressSpace, Role};
@@ -58,8 +59,9 @@ impl AddressSpace {
             if !(writable && present) {
                 continue;
             }
-            match child.resolve(mm, page, true, false) {
-                Ok((flush, _)) => flush.ignore(), // the child has never run
+            let mut flush = TlbFlush::none();
+            match child.resolve(mm, page, Need::Write, &mut flush) {
+                Ok(_) => flush.ignore(), // the child has never run
                 Err(_) => {
                     child.release(mm);
                     return Err(VmError::OutOfMemory);
