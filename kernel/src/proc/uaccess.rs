@@ -27,13 +27,29 @@ pub fn copy_from_user(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
     let mem = proc.mem();
     let mut mem = mem.lock();
     let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
-    with_mm(|mm| match mem.space.copy_from_user(mm, addr, buf) {
+    with_mm(|mm| {
+        // Most reads find every page present: no fault to resolve, no
+        // flush token to build.
+        if mem.space.read_user(mm, addr, buf).is_ok() {
+            return Ok(());
+        }
+        copy_from_user_resolving(mm, mem, addr, buf)
+    })
+}
+
+fn copy_from_user_resolving(
+    mm: &mut user::KernelMm,
+    mem: &mut super::UserMem,
+    addr: u64,
+    buf: &mut [u8],
+) -> Result<(), Errno> {
+    match mem.space.copy_from_user(mm, addr, buf) {
         Ok(flush) => {
             user::flush(flush, mem.space.root());
             Ok(())
         }
         Err(_) => Err(Errno::EFAULT),
-    })
+    }
 }
 
 /// Copies `data` to user address `addr`.
@@ -50,12 +66,20 @@ pub fn copy_to_user(addr: u64, data: &[u8]) -> Result<(), Errno> {
 pub fn copy_to_user_in(mem: &super::MemRef, addr: u64, data: &[u8]) -> Result<(), Errno> {
     let mut mem = mem.lock();
     let mem = mem.as_mut().ok_or(Errno::EFAULT)?;
-    with_mm(|mm| match mem.space.copy_to_user(mm, addr, data) {
-        Ok(flush) => {
-            user::flush(flush, mem.space.root());
-            Ok(())
+    with_mm(|mm| {
+        // Most writes find every page privately writable; copy-on-write,
+        // borrowed and missing pages take the resolving path (which may
+        // redo pages already written here: harmless).
+        if mem.space.write_user(mm, addr, data).is_ok() {
+            return Ok(());
         }
-        Err(_) => Err(Errno::EFAULT),
+        match mem.space.copy_to_user(mm, addr, data) {
+            Ok(flush) => {
+                user::flush(flush, mem.space.root());
+                Ok(())
+            }
+            Err(_) => Err(Errno::EFAULT),
+        }
     })
 }
 
@@ -68,23 +92,43 @@ pub fn read_bytes(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
     Ok(v)
 }
 
+/// Runs `f` on a zeroed scratch buffer of `len` bytes: on the stack for
+/// the common small sizes (ABI structs: sigaction 32 bytes, timespec 16,
+/// stat 144; short reads and writes), since zeroing and heap allocation
+/// would cost more than the copy itself; on the heap for larger ones.
+pub fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
+    if len <= 64 {
+        f(&mut [0u8; 64][..len])
+    } else if len <= 160 {
+        f(&mut [0u8; 160][..len])
+    } else {
+        f(&mut vec![0u8; len])
+    }
+}
+
 /// Reads an ABI struct.
 pub fn read_struct<T: AbiBytes>(addr: u64) -> Result<T, Errno> {
-    let mut b = vec![0u8; T::SIZE];
-    copy_from_user(addr, &mut b)?;
-    Ok(T::read_image(&b))
+    with_scratch(T::SIZE, |b| {
+        copy_from_user(addr, b)?;
+        Ok(T::read_image(b))
+    })
 }
 
 /// Writes an ABI struct.
 pub fn write_struct<T: AbiBytes>(addr: u64, v: &T) -> Result<(), Errno> {
-    let mut b = vec![0u8; T::SIZE];
-    v.write_image(&mut b);
-    copy_to_user(addr, &b)
+    with_scratch(T::SIZE, |b| {
+        v.write_image(b);
+        copy_to_user(addr, b)
+    })
 }
 
+/// Bytes [`read_cstr`] copies at a time.
+const CSTR_PIECE: usize = 128;
+
 /// Reads a NUL-terminated string of at most `max` bytes (ENAMETOOLONG
-/// beyond), a page piece at a time so a string ending just before an
-/// unmapped page reads fine.
+/// beyond), in pieces that never cross a page, so a string ending just
+/// before an unmapped page reads fine; pieces are small because most
+/// strings (paths, arguments) are.
 pub fn read_cstr(addr: u64, max: usize) -> Result<String, Errno> {
     if addr == 0 {
         return Err(Errno::EFAULT);
@@ -92,14 +136,15 @@ pub fn read_cstr(addr: u64, max: usize) -> Result<String, Errno> {
     let mut out = Vec::new();
     let mut pos = addr;
     loop {
-        let chunk = (4096 - (pos % 4096)) as usize;
-        let mut buf = vec![0u8; chunk];
-        copy_from_user(pos, &mut buf)?;
+        let chunk = ((4096 - (pos % 4096)) as usize).min(CSTR_PIECE);
+        let mut piece = [0u8; CSTR_PIECE];
+        let buf = &mut piece[..chunk];
+        copy_from_user(pos, buf)?;
         if let Some(i) = buf.iter().position(|&b| b == 0) {
             out.extend_from_slice(&buf[..i]);
             break;
         }
-        out.extend_from_slice(&buf);
+        out.extend_from_slice(buf);
         if out.len() >= max {
             return Err(Errno::ENAMETOOLONG);
         }

@@ -5,7 +5,7 @@ use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile, Target};
 use crate::fs::Device;
 use crate::proc::uaccess::{
-    access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, write_struct,
+    access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, with_scratch, write_struct,
 };
 use alloc::vec;
 use alloc::vec::Vec;
@@ -21,30 +21,31 @@ pub fn read(fd: u64, buf: u64, len: u64) -> SysResult {
     let f = file(fd)?;
     let len = (len as usize).min(MAX_RW);
     access_ok(buf, len)?;
-    let mut k = vec![0u8; len.min(1 << 16)];
-    if !f.is_regular() {
-        // Devices and pipes: one read of what is there.
-        let n = f.read(&mut k)?;
-        copy_to_user(buf, &k[..n])?;
-        return Ok(n as u64);
-    }
-    // Regular files, in chunks; the offset only moves past bytes that
-    // reached the caller, so a bad buffer consumes nothing.
-    let mut off = f.offset.lock();
-    let mut done = 0;
-    while done < len {
-        let want = (len - done).min(k.len());
-        let n = f.read_at(*off, &mut k[..want])?;
-        if let Err(e) = copy_to_user(buf + done as u64, &k[..n]) {
-            return if done > 0 { Ok(done as u64) } else { Err(e) };
+    with_scratch(len.min(1 << 16), |k| {
+        if !f.is_regular() {
+            // Devices and pipes: one read of what is there.
+            let n = f.read(k)?;
+            copy_to_user(buf, &k[..n])?;
+            return Ok(n as u64);
         }
-        *off += n as u64;
-        done += n;
-        if n < want {
-            break;
+        // Regular files, in chunks; the offset only moves past bytes that
+        // reached the caller, so a bad buffer consumes nothing.
+        let mut off = f.offset.lock();
+        let mut done = 0;
+        while done < len {
+            let want = (len - done).min(k.len());
+            let n = f.read_at(*off, &mut k[..want])?;
+            if let Err(e) = copy_to_user(buf + done as u64, &k[..n]) {
+                return if done > 0 { Ok(done as u64) } else { Err(e) };
+            }
+            *off += n as u64;
+            done += n;
+            if n < want {
+                break;
+            }
         }
-    }
-    Ok(done as u64)
+        Ok(done as u64)
+    })
 }
 
 pub fn write(fd: u64, buf: u64, len: u64) -> SysResult {
@@ -54,9 +55,11 @@ pub fn write(fd: u64, buf: u64, len: u64) -> SysResult {
     let mut done = 0;
     while done < len {
         let chunk = (len - done).min(1 << 16);
-        let mut k = vec![0u8; chunk];
-        copy_from_user(buf + done as u64, &mut k)?;
-        let n = match f.write(&k) {
+        let written = with_scratch(chunk, |k| {
+            copy_from_user(buf + done as u64, k)?;
+            f.write(k)
+        });
+        let n = match written {
             Ok(n) => n,
             Err(e) => {
                 if e == Errno::EPIPE {
