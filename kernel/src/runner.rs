@@ -149,7 +149,7 @@ fn run_test(line: &str) -> Result<String, String> {
     }
     let mut argv = alloc::vec![prog.to_string()];
     argv.extend(args.iter().cloned());
-    let free_before = crate::mm::frame::free_count();
+    let free_before = crate::mm::user::free_frames();
     let heap_before = crate::mm::heap::frames();
     let mut procs = Vec::new();
     for _ in 0..copies {
@@ -173,12 +173,13 @@ fn run_test(line: &str) -> Result<String, String> {
         ));
     }
     // Every frame a test's processes used must be free again once they
-    // are gone (page tables and pages alike).
+    // are gone (page tables and pages alike; free in the bitmap or in the
+    // `vm` context's cache).
     // Heap growth (files a test left, the heap keeping its high-water
     // mark) is not a leak of the test's processes.
     let heap_growth = crate::mm::heap::frames() - heap_before;
     let leaked = free_before
-        .saturating_sub(crate::mm::frame::free_count())
+        .saturating_sub(crate::mm::user::free_frames())
         .saturating_sub(heap_growth);
     if leaked != 0 {
         return Err(alloc::format!(

@@ -80,7 +80,7 @@ pub fn run() -> ! {
             "exit" => break,
             "mem" => crate::kprintln!(
                 "free frames {}, heap used/free {:?}",
-                crate::mm::frame::free_count(),
+                crate::mm::user::free_frames(),
                 crate::mm::heap::stats()
             ),
             "ps" => {

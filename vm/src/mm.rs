@@ -2,15 +2,16 @@
 //! frame allocator, the shared-frame reference counts and the statistics.
 //! A kernel keeps one (behind its own lock); tests keep one per scenario.
 
-use alloc::vec::Vec;
-use arrayvec::ArrayVec;
 use x86_64::structures::paging::PhysFrame;
 
 use crate::entry::{Pte, USER_ROOT_ENTRIES};
+use crate::frame_cache::FrameCache;
 use crate::frame_refs::FrameRefs;
 use crate::phys::{FrameAlloc, Frames, PhysMem};
 use crate::stats::Stats;
 use crate::VmError;
+
+pub(crate) use crate::pool::Pool;
 
 /// Knobs a kernel sets once.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +31,8 @@ impl Default for Config {
 pub struct Mm<P: PhysMem, A: FrameAlloc> {
     phys: P,
     frames: A,
+    /// Free frames kept for the next reservation (see `frame_cache`).
+    cache: FrameCache,
     pub(crate) refs: FrameRefs,
     pub(crate) config: Config,
     kernel_half: Option<PhysFrame>,
@@ -42,6 +45,7 @@ impl<P: PhysMem, A: FrameAlloc> core::fmt::Debug for Mm<P, A> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Mm")
             .field("frames_in_use", &self.in_use)
+            .field("cached_frames", &self.cache.len())
             .field("stats", &self.stats)
             .finish_non_exhaustive()
     }
@@ -53,6 +57,7 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         Mm {
             phys,
             frames,
+            cache: FrameCache::new(),
             refs: FrameRefs::new(phys_limit),
             config,
             kernel_half: None,
@@ -67,9 +72,47 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         self.kernel_half = Some(root);
     }
 
-    /// Frames this context has allocated and not yet freed.
+    /// Frames this context has allocated and not yet freed: held by
+    /// address spaces or by an operation under way. Frames in the free
+    /// frame cache are not counted (see [`Mm::cached_frames`]).
     pub fn frames_in_use(&self) -> usize {
         self.in_use
+    }
+
+    /// Free frames the context keeps for its next allocations instead of
+    /// returning them to the allocator at once. They belong to no address
+    /// space: a free-memory figure should count them as free, or call
+    /// [`Mm::drain_frame_cache`] first.
+    pub fn cached_frames(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Returns every cached frame to the allocator, so that the allocator
+    /// alone accounts for all free memory (leak checks).
+    pub fn drain_frame_cache(&mut self) {
+        let limit = self.cache.limit();
+        self.set_frame_cache_limit(0);
+        self.set_frame_cache_limit(limit);
+    }
+
+    /// How many free frames the cache may hold, at most
+    /// [`FRAME_CACHE_CAPACITY`](crate::FRAME_CACHE_CAPACITY) (the default).
+    /// 0 turns it off: every frame then comes from and goes to the
+    /// allocator, which is what fault injection in the allocator needs to
+    /// fail at an exact frame (cached frames are handed out without asking
+    /// the allocator, so its injected failures do not apply to them).
+    /// Frames over the new limit go back to the allocator.
+    pub fn set_frame_cache_limit(&mut self, limit: usize) {
+        for f in self.cache.set_limit(limit) {
+            // SAFETY: cached frames were freed by their last owner (see
+            // `free`) and nothing maps them.
+            unsafe { self.frames.deallocate_frame(f) }
+        }
+    }
+
+    /// The current limit (see [`Mm::set_frame_cache_limit`]).
+    pub fn frame_cache_limit(&self) -> usize {
+        self.cache.limit()
     }
 
     /// The physical memory access.
@@ -97,18 +140,17 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         (Frames(&self.phys), &mut self.refs)
     }
 
-    fn alloc_raw(&mut self) -> Result<PhysFrame, VmError> {
-        let f = self.frames.allocate_frame().ok_or(VmError::OutOfMemory)?;
-        self.in_use += 1;
-        Ok(f)
-    }
-
-    /// Returns a frame to the allocator.
+    /// Gives a frame back: to the cache, or to the allocator when the
+    /// cache is full.
+    #[inline]
     pub(crate) fn free(&mut self, frame: PhysFrame) {
         self.in_use -= 1;
-        // SAFETY: the crate frees a frame only when its last owner lets it
-        // go (reference count reached zero), so nothing maps it any more.
-        unsafe { self.frames.deallocate_frame(frame) }
+        if let Err(frame) = self.cache.push(frame) {
+            // SAFETY: the crate frees a frame only when its last owner
+            // lets it go (reference count reached zero), so nothing maps
+            // it any more.
+            unsafe { self.frames.deallocate_frame(frame) }
+        }
     }
 
     /// Drops one owner of `frame`, freeing it with the last.
@@ -120,25 +162,41 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
 
     /// `n` frames, or none and an error: operations reserve what they need
     /// before changing any table, so running out never leaves a half-done
-    /// change behind.
+    /// change behind. Cached frames go first, the allocator supplies the
+    /// rest; on failure each frame goes back where it came from, so the
+    /// cache and the allocator are as they were.
     pub(crate) fn reserve(&mut self, n: usize) -> Result<Pool, VmError> {
-        let mut frames = PoolFrames::with_capacity(n);
-        for _ in 0..n {
-            match self.alloc_raw() {
-                Ok(f) => frames.push(f),
-                Err(e) => {
-                    self.unreserve(Pool { frames });
-                    return Err(e);
+        let mut pool = Pool::with_capacity(n);
+        let from_cache = self.cache.pop_slice(n, |fs| pool.extend_from_slice(fs));
+        while pool.len() < n {
+            match self.frames.allocate_frame() {
+                Some(f) => pool.push(f),
+                None => {
+                    let (cached, fresh) = pool.frames().split_at(from_cache);
+                    let rest = self.cache.push_slice(cached);
+                    debug_assert!(rest.is_empty(), "the cache had room for its own frames");
+                    self.deallocate_all(fresh);
+                    return Err(VmError::OutOfMemory);
                 }
             }
         }
-        Ok(Pool { frames })
+        self.in_use += n;
+        Ok(pool)
     }
 
-    /// Gives back what a [`Pool`] did not use.
+    /// Gives back what a [`Pool`] did not use: to the cache while it has
+    /// room, the rest to the allocator.
     pub(crate) fn unreserve(&mut self, pool: Pool) {
-        for f in pool.frames {
-            self.free(f);
+        self.in_use -= pool.len();
+        let rest = self.cache.push_slice(pool.frames());
+        self.deallocate_all(rest);
+    }
+
+    fn deallocate_all(&mut self, frames: &[PhysFrame]) {
+        for &f in frames {
+            // SAFETY: `frames` are reserved frames no operation used or
+            // frames just taken from the allocator: nothing maps them.
+            unsafe { self.frames.deallocate_frame(f) }
         }
     }
 
@@ -166,65 +224,10 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
     }
 }
 
-/// Frames reserved for one operation: inline for the few a fault needs,
-/// on the heap for a fork's many.
-#[derive(Debug)]
-enum PoolFrames {
-    Few(ArrayVec<PhysFrame, 8>),
-    Many(Vec<PhysFrame>),
-}
-
-impl PoolFrames {
-    fn with_capacity(n: usize) -> PoolFrames {
-        if n <= 8 {
-            PoolFrames::Few(ArrayVec::new())
-        } else {
-            PoolFrames::Many(Vec::with_capacity(n))
-        }
-    }
-    fn push(&mut self, f: PhysFrame) {
-        match self {
-            PoolFrames::Few(v) => v.push(f),
-            PoolFrames::Many(v) => v.push(f),
-        }
-    }
-    fn pop(&mut self) -> Option<PhysFrame> {
-        match self {
-            PoolFrames::Few(v) => v.pop(),
-            PoolFrames::Many(v) => v.pop(),
-        }
-    }
-}
-
-impl IntoIterator for PoolFrames {
-    type Item = PhysFrame;
-    type IntoIter =
-        core::iter::Chain<arrayvec::IntoIter<PhysFrame, 8>, alloc::vec::IntoIter<PhysFrame>>;
-    fn into_iter(self) -> Self::IntoIter {
-        match self {
-            PoolFrames::Few(v) => v.into_iter().chain(Vec::new()),
-            PoolFrames::Many(v) => ArrayVec::new().into_iter().chain(v),
-        }
-    }
-}
-
-/// Frames reserved for one operation.
-#[derive(Debug)]
-pub(crate) struct Pool {
-    frames: PoolFrames,
-}
-
-impl Pool {
-    /// The next reserved frame, contents undefined.
-    pub fn take(&mut self) -> PhysFrame {
-        self.frames
-            .pop()
-            .expect("operation used more frames than it reserved")
-    }
-    /// The next reserved frame, zeroed.
-    pub fn take_zeroed<P: PhysMem, A: FrameAlloc>(&mut self, mm: &Mm<P, A>) -> PhysFrame {
-        let f = self.take();
-        mm.mem().zero(f);
-        f
+impl<P: PhysMem, A: FrameAlloc> Drop for Mm<P, A> {
+    /// Cached frames go back to the allocator, which may outlive the
+    /// context (a kernel's allocator is a handle to a global bitmap).
+    fn drop(&mut self) {
+        self.drain_frame_cache();
     }
 }

@@ -379,17 +379,29 @@ fn shared_mappings_stay_shared_under_every_strategy() {
     }
 }
 
+/// Cache limits the out-of-memory tests run with: frames in the context's
+/// cache are handed out without asking the allocator, so the injected
+/// failure reaches only what the cache cannot supply. 0 makes every frame
+/// an allocator frame (failure at exactly the nth); 2 serves reservations
+/// partly from the cache; the default is what a kernel runs with.
+const CACHE_LIMITS: [usize; 3] = [0, 2, vm::FRAME_CACHE_CAPACITY];
+
 #[test]
 fn a_fork_that_runs_out_of_frames_half_way_leaks_nothing() {
-    for strategy in [
+    for (strategy, limit) in [
         Strategy::Classic,
         Strategy::OnDemand,
         Strategy::Hybrid(EagerPages::for_libc_fork(STACK - 0x200, HEAP + 0x100)),
-    ] {
+    ]
+    .into_iter()
+    .flat_map(|s| CACHE_LIMITS.map(|l| (s.clone(), l)))
+    {
         let (mut mm, mut p) = hybrid_fixture();
+        mm.set_frame_cache_limit(limit);
         let trigger = mm.allocator().failure_trigger();
         let snapshot = p.table_snapshot(&mm);
         let in_use = mm.frames_in_use();
+        let free = mm.allocator().free_frames() + mm.cached_frames();
         let mut failures = 0;
         for n in 0.. {
             trigger.fail_after(n);
@@ -398,12 +410,14 @@ fn a_fork_that_runs_out_of_frames_half_way_leaks_nothing() {
             match result {
                 Err(VmError::OutOfMemory) => {
                     failures += 1;
-                    assert_eq!(mm.frames_in_use(), in_use, "{strategy:?} leaked at {n}");
+                    let what = format!("{strategy:?}, cache limit {limit}, failing at {n}");
+                    assert_eq!(mm.frames_in_use(), in_use, "{what}: leaked");
                     assert_eq!(
-                        p.table_snapshot(&mm),
-                        snapshot,
-                        "{strategy:?} changed parent"
+                        mm.allocator().free_frames() + mm.cached_frames(),
+                        free,
+                        "{what}: free frames lost"
                     );
+                    assert_eq!(p.table_snapshot(&mm), snapshot, "{what}: changed parent");
                     assert!(!p.is_lent());
                 }
                 Ok(forked) => {
@@ -415,30 +429,41 @@ fn a_fork_that_runs_out_of_frames_half_way_leaks_nothing() {
                 Err(e) => panic!("{e:?}"),
             }
         }
-        assert!(failures >= 1);
+        assert!(failures >= 1, "{strategy:?}, cache limit {limit}");
         p.destroy(&mut mm).unwrap();
         assert_eq!(mm.frames_in_use(), 0);
+        mm.drain_frame_cache();
+        assert_eq!(mm.allocator().free_frames(), 2048);
     }
 }
 
 #[test]
 fn promotion_out_of_memory_changes_nothing() {
-    let (mut mm, mut p) = hybrid_fixture();
-    let mut c = own(p
-        .fork(&mut mm, Strategy::Hybrid(EagerPages::none()))
-        .unwrap()
-        .child);
-    write(&mut c, &mut mm, HEAP, 9);
-    let trigger = mm.allocator().failure_trigger();
-    let (ps, cs) = (p.table_snapshot(&mm), c.table_snapshot(&mm));
-    trigger.fail_after(1);
-    assert_eq!(c.promote(&mut mm, &mut p).err(), Some(VmError::OutOfMemory));
-    trigger.disarm();
-    assert_eq!((p.table_snapshot(&mm), c.table_snapshot(&mm)), (ps, cs));
-    assert!(c.is_borrowing() && p.is_lent());
-    c.release(&mut mm);
-    p.destroy(&mut mm).unwrap();
-    assert_eq!(mm.frames_in_use(), 0);
+    for limit in CACHE_LIMITS {
+        let (mut mm, mut p) = hybrid_fixture();
+        let mut c = own(p
+            .fork(&mut mm, Strategy::Hybrid(EagerPages::none()))
+            .unwrap()
+            .child);
+        write(&mut c, &mut mm, HEAP, 9);
+        mm.set_frame_cache_limit(limit);
+        let trigger = mm.allocator().failure_trigger();
+        let (ps, cs) = (p.table_snapshot(&mm), c.table_snapshot(&mm));
+        let in_use = mm.frames_in_use();
+        trigger.fail_after(1);
+        assert_eq!(
+            c.promote(&mut mm, &mut p).err(),
+            Some(VmError::OutOfMemory),
+            "cache limit {limit}"
+        );
+        trigger.disarm();
+        assert_eq!((p.table_snapshot(&mm), c.table_snapshot(&mm)), (ps, cs));
+        assert_eq!(mm.frames_in_use(), in_use);
+        assert!(c.is_borrowing() && p.is_lent());
+        c.release(&mut mm);
+        p.destroy(&mut mm).unwrap();
+        assert_eq!(mm.frames_in_use(), 0);
+    }
 }
 
 #[test]

@@ -27,11 +27,17 @@ static REFUSING: AtomicBool = AtomicBool::new(false);
 
 /// Runs `f` as if user memory were exhausted (every frame allocation for
 /// user memory fails), for fault injection: the `vm` crate's real
-/// out-of-memory paths then run, and the caller's handling of them.
-pub fn refusing_frames<R>(f: impl FnOnce() -> R) -> R {
+/// out-of-memory paths then run, and the caller's handling of them. The
+/// context's free-frame cache is turned off meanwhile (its frames go back
+/// to the bitmap): it hands out frames without asking [`KernelFrames`], so
+/// with it on an operation could be served without meeting the refusal.
+pub fn refusing_frames<R>(mm: &mut KernelMm, f: impl FnOnce(&mut KernelMm) -> R) -> R {
+    let limit = mm.frame_cache_limit();
+    mm.set_frame_cache_limit(0);
     REFUSING.store(true, Ordering::Relaxed);
-    let r = f();
+    let r = f(mm);
     REFUSING.store(false, Ordering::Relaxed);
+    mm.set_frame_cache_limit(limit);
     r
 }
 
@@ -73,6 +79,15 @@ pub fn init(ram_top: u64, kernel_root: u64) {
 pub fn with_mm<R>(f: impl FnOnce(&mut KernelMm) -> R) -> R {
     let mut guard = MM.lock();
     f(guard.as_mut().expect("mm::user::init not called"))
+}
+
+/// Free frames: the bitmap's plus those the context caches. Cached frames
+/// belong to no process and the next user allocation takes them first, so
+/// MemFree and the leak checks count them as free. Both counts are read
+/// under the context's lock, which every move between the cache and the
+/// bitmap holds, so no frame is counted twice or missed.
+pub fn free_frames() -> u64 {
+    with_mm(|mm| frame::free_count() + mm.cached_frames() as u64)
 }
 
 /// Executes a flush token for the space whose root is `root`: invlpg per

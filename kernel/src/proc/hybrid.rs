@@ -144,7 +144,7 @@ pub fn promote(child: &Process, reason: Reason) -> bool {
         match (cg.as_mut(), pg.as_mut()) {
             (Some(c), Some(p)) => match with_mm(|mm| {
                 if injected_failure() {
-                    user::refusing_frames(|| c.space.promote(mm, &mut p.space))
+                    user::refusing_frames(mm, |mm| c.space.promote(mm, &mut p.space))
                 } else {
                     c.space.promote(mm, &mut p.space)
                 }

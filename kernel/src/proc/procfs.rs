@@ -1,5 +1,6 @@
 //! `/proc` contents, generated when a file or directory is opened:
-//! `meminfo` (MemTotal and MemFree straight from the frame allocator),
+//! `meminfo` (MemTotal and MemFree from the frame allocator, MemFree
+//! counting the frames the `vm` context caches as free),
 //! `forkstat` (the `vm` crate's per-strategy counters, child write faults
 //! by area kind, hybrid promotions by reason), and per process
 //! (`self` or the pid) `stat`, `status`, `cmdline`; listing `/proc` gives
@@ -86,7 +87,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
 fn meminfo() -> String {
     let kb = |frames: u64| frames * 4;
     let total = kb(crate::mm::frame::usable_count());
-    let free = kb(crate::mm::frame::free_count());
+    let free = kb(crate::mm::user::free_frames());
     let (heap_used, heap_free) = crate::mm::heap::stats();
     format!(
         "MemTotal:       {total:8} kB\nMemFree:        {free:8} kB\nMemAvailable:   {free:8} kB\n\

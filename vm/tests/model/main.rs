@@ -3,6 +3,16 @@
 //! after every step against a reference model (page contents per process),
 //! with allocation failure injected at random points.
 //!
+//! Failure injection and the context's free-frame cache: frames the cache
+//! holds are handed out without asking the allocator, so the allocator's
+//! injected failure does not reach them (it models the allocator running
+//! dry, not the context's own spare frames). Each injected step therefore
+//! also picks how many frames the cache may hold during it: none (every
+//! frame comes from the allocator and fails exactly at the trigger), a
+//! few (a reservation is served partly from the cache, partly by the
+//! failing allocator) or the default (the failure hits only once the
+//! cache runs dry, as in a kernel).
+//!
 //! Cases: 10,000 by default (CI); set `VM_MODEL_CASES` to run more.
 
 mod apply;
@@ -10,7 +20,11 @@ mod reference;
 mod world;
 
 use proptest::prelude::*;
+use vm::FRAME_CACHE_CAPACITY;
 use world::World;
+
+/// Cache limits an injected step runs with (see the module comment).
+const CACHE_LIMITS: [usize; 3] = [0, 2, FRAME_CACHE_CAPACITY];
 
 /// Two-page regions placed so that they use different last-level tables,
 /// level-2 tables, level-3 tables and root entries.
@@ -123,18 +137,24 @@ fn prelude() -> Vec<Op> {
     ops
 }
 
-fn run(ops: &[(Op, Option<u8>)]) {
+/// An injected failure: after how many allocator successes, and an index
+/// into [`CACHE_LIMITS`].
+type Failure = (u8, usize);
+
+fn run(ops: &[(Op, Option<Failure>)]) {
     let mut world = World::new();
     for op in prelude() {
         world.apply(&op);
         world.check();
     }
-    for (op, fail_after) in ops {
-        if let Some(n) = fail_after {
+    for (op, failure) in ops {
+        if let Some((n, limit)) = failure {
+            world.mm.set_frame_cache_limit(CACHE_LIMITS[*limit]);
             world.trigger.fail_after(*n as usize);
         }
         world.apply(op);
         world.trigger.disarm();
+        world.mm.set_frame_cache_limit(FRAME_CACHE_CAPACITY);
         world.check();
     }
     world.finish();
@@ -145,7 +165,7 @@ proptest! {
 
     #[test]
     fn every_strategy_matches_the_model(
-        ops in prop::collection::vec((op(), prop::option::weighted(0.1, 0..6u8)), 1..48)
+        ops in prop::collection::vec((op(), prop::option::weighted(0.1, (0..6u8, 0..CACHE_LIMITS.len()))), 1..48)
     ) {
         run(&ops);
     }

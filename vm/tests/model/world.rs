@@ -289,6 +289,12 @@ impl World {
             "a frozen process outlived its children"
         );
         assert_eq!(self.mm.frames_in_use(), 0, "frames leaked");
+        // Every frame is free again, in the allocator or in the context's
+        // cache; once the cache is drained, in the allocator alone.
+        let cached = self.mm.cached_frames();
+        assert_eq!(self.mm.allocator().free_frames() + cached, FRAMES);
+        self.mm.drain_frame_cache();
+        assert_eq!(self.mm.cached_frames(), 0);
         assert_eq!(self.mm.allocator().free_frames(), FRAMES);
     }
 }
