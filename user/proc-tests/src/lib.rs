@@ -13,6 +13,7 @@
 //! ```
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod courier;
 pub mod mapping;
 pub mod sys;
 

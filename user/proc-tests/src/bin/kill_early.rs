@@ -15,32 +15,10 @@
 //! Usage: kill_early [--rounds N] [--buffer-kb K]   (defaults 20, 4096)
 #![deny(unsafe_op_in_unsafe_fn)]
 
+use proc_tests::courier;
 use proc_tests::sys::{self, Status};
 use proc_tests::Mapping;
 use proc_tests::{pattern, Args, Checker};
-use std::sync::atomic::Ordering::SeqCst;
-
-/// Word 0: the pid to kill (0 = none yet). Word 1: set to stop the killer.
-/// Word 2: kills sent.
-fn killer(shared: &Mapping) -> i32 {
-    let (victim, stop, sent) = (
-        shared.atomic_u64(0),
-        shared.atomic_u64(1),
-        shared.atomic_u64(2),
-    );
-    while stop.load(SeqCst) == 0 {
-        let pid = victim.swap(0, SeqCst);
-        if pid != 0 {
-            if sys::kill(pid as i32, libc::SIGKILL).is_ok() {
-                sent.fetch_add(1, SeqCst);
-            }
-        } else {
-            // SAFETY: sched_yield has no arguments or conditions.
-            unsafe { libc::sched_yield() };
-        }
-    }
-    0
-}
 
 fn main() {
     let args = Args::from_env();
@@ -49,7 +27,8 @@ fn main() {
     let mut c = Checker::new("kill_early");
 
     let shared = Mapping::shared(4096).expect("mmap shared");
-    let killer_pid = sys::spawn_child(|| killer(&shared)).expect("fork the killer");
+    let killer_pid =
+        sys::spawn_child(|| courier::run(&shared, libc::SIGKILL)).expect("fork the killer");
     let mut buf = vec![0u8; kb * 1024];
     let (mut killed, mut intact, mut libc_ok) = (0, 0, 0);
     for round in 0..rounds {
@@ -58,7 +37,7 @@ fn main() {
         let view = buf.as_mut_ptr() as usize;
         let len = buf.len();
         let pid = sys::spawn_child(|| {
-            shared.atomic_u64(0).store(sys::getpid() as u64, SeqCst);
+            courier::publish(&shared);
             // SAFETY: this process's copy of `buf`; nothing else in this
             // process uses it. Volatile so the writes really happen.
             let mine = unsafe { std::slice::from_raw_parts_mut(view as *mut u8, len) };
@@ -80,8 +59,7 @@ fn main() {
         libc_ok += usize::from(v[99] == format!("{round}-99"));
         println!("  round {round}: pattern {b:#04x}, victim {pid}");
     }
-    shared.atomic_u64(1).store(1, SeqCst);
-    let sent = shared.atomic_u64(2).load(SeqCst);
+    let sent = courier::stop(&shared);
     c.equal(
         "killer exited",
         sys::wait(killer_pid),

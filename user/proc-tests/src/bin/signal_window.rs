@@ -17,6 +17,7 @@
 //! Usage: signal_window [--rounds N]   (default 20)
 #![deny(unsafe_op_in_unsafe_fn)]
 
+use proc_tests::courier;
 use proc_tests::sys::{self, Status};
 use proc_tests::Mapping;
 use proc_tests::{pattern, Args, Checker};
@@ -36,28 +37,6 @@ extern "C" fn on_usr1(_: i32) {
     let local = 0u8;
     HANDLER_SP.store(&local as *const u8 as u64, SeqCst);
     HANDLED.fetch_add(1, SeqCst);
-}
-
-/// Word 0: the pid to signal (0 = none yet). Word 1: set to stop the
-/// sender. Word 2: signals sent.
-fn sender(shared: &Mapping) -> i32 {
-    let (victim, stop, sent) = (
-        shared.atomic_u64(0),
-        shared.atomic_u64(1),
-        shared.atomic_u64(2),
-    );
-    while stop.load(SeqCst) == 0 {
-        let pid = victim.swap(0, SeqCst);
-        if pid != 0 {
-            if sys::kill(pid as i32, libc::SIGUSR1).is_ok() {
-                sent.fetch_add(1, SeqCst);
-            }
-        } else {
-            // SAFETY: sched_yield has no arguments or conditions.
-            unsafe { libc::sched_yield() };
-        }
-    }
-    0
 }
 
 /// The victim: handler on the alternate stack `alt`, pid published, then
@@ -83,7 +62,7 @@ fn victim(shared: &Mapping, alt: *mut u8, b: u8) -> i32 {
     {
         return 11;
     }
-    shared.atomic_u64(0).store(sys::getpid() as u64, SeqCst);
+    courier::publish(shared);
     let mut yields = 0;
     while HANDLED.load(SeqCst) == 0 && yields < MAX_YIELDS {
         // SAFETY: sched_yield has no arguments or conditions.
@@ -112,7 +91,8 @@ fn main() {
     let mut c = Checker::new("signal_window");
 
     let shared = Mapping::shared(4096).expect("mmap shared");
-    let sender_pid = sys::spawn_child(|| sender(&shared)).expect("fork the sender");
+    let sender_pid =
+        sys::spawn_child(|| courier::run(&shared, libc::SIGUSR1)).expect("fork the sender");
     let mut alt = vec![0u8; ALT_STACK_LEN];
     let (mut exited_ok, mut parent_counter_zero, mut intact) = (0, 0, 0);
     for round in 0..rounds {
@@ -126,8 +106,7 @@ fn main() {
         intact += usize::from(alt.iter().all(|&x| x == b));
         println!("  round {round}: pattern {b:#04x}, victim {pid}: {status:?}");
     }
-    shared.atomic_u64(1).store(1, SeqCst);
-    let sent = shared.atomic_u64(2).load(SeqCst);
+    let sent = courier::stop(&shared);
     c.equal(
         "sender exited",
         sys::wait(sender_pid),
