@@ -201,6 +201,12 @@ impl PresentEntries {
         }
     }
 
+    /// The present entries of a table at `level` that this crate manages
+    /// (see [`crate::entry::managed_entries`]).
+    pub fn managed(table: PhysFrame, level: u8) -> PresentEntries {
+        PresentEntries::new(table, 0..crate::entry::managed_entries(level))
+    }
+
     /// The next present entry and its index.
     #[inline]
     pub fn next<P: PhysMem>(&mut self, mem: &Frames<'_, P>) -> Option<(usize, Pte)> {

@@ -65,7 +65,7 @@ pub(crate) fn release_table<P: PhysMem, A: FrameAlloc>(
 pub(crate) fn free_tree<P: PhysMem, A: FrameAlloc>(mm: &mut Mm<P, A>, table: PhysFrame, level: u8) {
     // The table is scanned in place: a whole-table copy on the stack would
     // cost a kernel 4 KiB (more in unoptimised builds) on every teardown.
-    let mut present = PresentEntries::new(table, 0..entry::managed_entries(level));
+    let mut present = PresentEntries::managed(table, level);
     while let Some((_, e)) = present.next(&mm.mem()) {
         if e.has(BORROWED) {
             continue;

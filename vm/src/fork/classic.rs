@@ -6,10 +6,10 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Forked, StrategyKind};
-use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
+use crate::entry::{Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
 use crate::frame_refs::FrameRefs;
 use crate::mm::{Mm, Pool};
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::AddressSpace;
 use crate::VmError;
 
@@ -37,11 +37,10 @@ pub(crate) fn count_owned_tables<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 1;
     }
-    let limit = entry::managed_entries(level);
     let mut n = 1;
-    for idx in 0..limit {
-        let e = mm.entry(table, idx);
-        if e.present() && !e.has(SHARED_TABLE) {
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((_, e)) = present.next(&mm.mem()) {
+        if !e.has(SHARED_TABLE) {
             n += count_owned_tables(mm, e.frame(), level - 1);
         }
     }
@@ -87,12 +86,8 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
         });
         return;
     }
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let e = mm.entry(src, idx);
-        if !e.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(src, level);
+    while let Some((idx, e)) = present.next(&mm.mem()) {
         debug_assert!(!e.has(BORROWED));
         let child_entry = if e.has(SHARED_TABLE) {
             mm.refs.share(e.frame());

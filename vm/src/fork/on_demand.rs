@@ -7,9 +7,9 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Forked, StrategyKind};
-use crate::entry::{self, Pte, SHARED_TABLE};
+use crate::entry::{Pte, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::AddressSpace;
 use crate::VmError;
 
@@ -37,12 +37,12 @@ fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
     if level == 2 {
         return 1;
     }
-    let limit = entry::managed_entries(level);
-    1 + (0..limit)
-        .map(|i| mm.entry(table, i))
-        .filter(|e| e.present())
-        .map(|e| count_upper_tables(mm, e.frame(), level - 1))
-        .sum::<usize>()
+    let mut n = 1;
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((_, e)) = present.next(&mm.mem()) {
+        n += count_upper_tables(mm, e.frame(), level - 1);
+    }
+    n
 }
 
 fn copy_upper<P: PhysMem, A: FrameAlloc>(
@@ -69,12 +69,8 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += shared_tables;
         return;
     }
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let e = mm.entry(src, idx);
-        if !e.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(src, level);
+    while let Some((idx, e)) = present.next(&mm.mem()) {
         let child_entry = {
             // A level-2 copy is written whole by the pass above.
             let sub = if level == 3 {
