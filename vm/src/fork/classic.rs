@@ -120,6 +120,7 @@ pub(crate) fn share_leaf<P: PhysMem, A: FrameAlloc>(
 
 /// Counts one more holder of leaf `e`'s frame and returns the entry both
 /// holders keep: a shared page as it is, a private one read-only + COW.
+#[inline]
 fn shared_leaf(refs: &mut FrameRefs, e: Pte) -> Pte {
     refs.share(e.frame());
     if e.has(SHARED_PAGE) {
