@@ -143,6 +143,54 @@ impl<P: PhysMem> Frames<'_, P> {
         }
     }
 
+    /// Fills table `dst` from table `src` like [`Frames::copy_table`], but
+    /// calls `f` only for present entries: any other entry is copied as it
+    /// is. An aligned group of [`GROUP`] zero entries (most of a sparse
+    /// table) is written as zeros without a test per entry.
+    #[inline]
+    pub fn copy_present(
+        &self,
+        src: PhysFrame,
+        dst: PhysFrame,
+        mut f: impl FnMut(usize, u64) -> (u64, u64),
+    ) {
+        debug_assert_ne!(src, dst);
+        let present = F::PRESENT.bits();
+        let s = self.0.frame_ptr(src).cast::<u64>();
+        let d = self.0.frame_ptr(dst).cast::<u64>();
+        for group in 0..ENTRIES / GROUP {
+            let first = group * GROUP;
+            // SAFETY: (1) both frames are valid and 8-aligned for 512
+            // entries (PhysMem contract), and `group < 512 / GROUP` keeps
+            // `first + GROUP <= 512`; (2) the frames are distinct
+            // (debug-asserted above) and, as in `copy_table`, `dst` is a
+            // fresh table of the caller's, so plain accesses alias nothing.
+            unsafe {
+                let any = (0..GROUP).fold(0, |acc, k| acc | s.add(first + k).read());
+                if any == 0 {
+                    (0..GROUP).for_each(|k| d.add(first + k).write(0));
+                    continue;
+                }
+            }
+            for i in first..first + GROUP {
+                // SAFETY: as above, with `i < 512`; `src` is a table the
+                // caller may change.
+                unsafe {
+                    let old = s.add(i).read();
+                    let (new_src, new_dst) = if old & present == 0 {
+                        (old, old)
+                    } else {
+                        f(i, old)
+                    };
+                    if new_src != old {
+                        s.add(i).write(new_src);
+                    }
+                    d.add(i).write(new_dst);
+                }
+            }
+        }
+    }
+
     /// Fills `frame` with zeros.
     pub fn zero(&self, frame: PhysFrame) {
         let ptr = self.0.frame_ptr(frame);
@@ -283,6 +331,43 @@ mod tests {
                 "{range:?}"
             );
         }
+    }
+
+    #[test]
+    fn copy_present_equals_copy_table_skipping_absent_entries() {
+        let ram = SimRam::new(4);
+        let mem = Frames(&ram);
+        let frame = |n: u64| PhysFrame::containing_address(PhysAddr::new(ram.base() + n * 4096));
+        let (src_a, dst_a, src_b, dst_b) = (frame(0), frame(1), frame(2), frame(3));
+        let present = F::PRESENT.bits();
+        for (src, dst) in [(src_a, dst_a), (src_b, dst_b)] {
+            mem.zero(src);
+            // Every destination entry must be written, zero groups too.
+            (0..ENTRIES).for_each(|i| mem.set_entry(dst, i, Pte(0xdead_b000)));
+            for idx in [0, 9, 15, 16, 200, 201, 511] {
+                mem.set_entry(src, idx, Pte(0x7000 | present | F::WRITABLE.bits()));
+            }
+            // Not present but not zero either: copied as they are.
+            for idx in [3, 17, 300] {
+                mem.set_entry(src, idx, Pte(0x8000 | F::WRITABLE.bits()));
+            }
+        }
+        let f = |i: usize, raw: u64| (raw & !F::WRITABLE.bits(), raw + ((i as u64) << 12));
+        mem.copy_table(src_a, dst_a, |i, raw| {
+            if raw & present == 0 {
+                (raw, raw)
+            } else {
+                f(i, raw)
+            }
+        });
+        let mut calls = 0;
+        mem.copy_present(src_b, dst_b, |i, raw| {
+            calls += 1;
+            f(i, raw)
+        });
+        assert_eq!(calls, 7);
+        assert_eq!(mem.entries(src_a), mem.entries(src_b));
+        assert_eq!(mem.entries(dst_a), mem.entries(dst_b));
     }
 
     #[test]

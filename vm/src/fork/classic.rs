@@ -75,11 +75,8 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         // The hot loop of classic fork: one pass over the leaves.
         let (mem, refs) = mm.mem_and_refs();
-        mem.copy_table(src, dst, |_, raw| {
+        mem.copy_present(src, dst, |_, raw| {
             let e = Pte(raw);
-            if !e.present() {
-                return (raw, raw);
-            }
             debug_assert!(!e.has(BORROWED));
             let shared = shared_leaf(refs, e).0;
             (shared, shared)

@@ -56,11 +56,8 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         // Share every last-level table, write-protected in both spaces.
         let mut shared_tables = 0;
         let (mem, refs) = mm.mem_and_refs();
-        mem.copy_table(src, dst, |_, raw| {
+        mem.copy_present(src, dst, |_, raw| {
             let e = Pte(raw);
-            if !e.present() {
-                return (raw, raw);
-            }
             refs.share(e.frame());
             shared_tables += 1;
             let shared = e.without(F::WRITABLE).with(SHARED_TABLE).0;
