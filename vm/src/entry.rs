@@ -49,38 +49,47 @@ impl Pte {
     pub const EMPTY: Pte = Pte(0);
 
     /// An entry pointing at `frame` with `flags`.
+    #[inline]
     pub fn new(frame: PhysFrame, flags: F) -> Pte {
         Pte(frame.start_address().as_u64() | flags.bits())
     }
     /// Flag bits, software bits included.
+    #[inline]
     pub fn flags(self) -> F {
         F::from_bits_truncate(self.0)
     }
     /// The physical address this entry points at.
+    #[inline]
     pub fn addr(self) -> PhysAddr {
         PhysAddr::new(self.0 & ADDR_MASK)
     }
     /// The frame this entry points at.
+    #[inline]
     pub fn frame(self) -> PhysFrame {
         PhysFrame::containing_address(self.addr())
     }
     /// Whether the MMU may use this entry.
+    #[inline]
     pub fn present(self) -> bool {
         self.has(F::PRESENT)
     }
     /// Whether `flag` is set.
+    #[inline]
     pub fn has(self, flag: F) -> bool {
         self.flags().contains(flag)
     }
     /// The same entry with `flag` set.
+    #[inline]
     pub fn with(self, flag: F) -> Pte {
         Pte(self.0 | flag.bits())
     }
     /// The same entry with `flag` cleared.
+    #[inline]
     pub fn without(self, flag: F) -> Pte {
         Pte(self.0 & !flag.bits())
     }
     /// The same flags pointing at another frame.
+    #[inline]
     pub fn with_frame(self, frame: PhysFrame) -> Pte {
         Pte((self.0 & !ADDR_MASK) | frame.start_address().as_u64())
     }
@@ -88,12 +97,14 @@ impl Pte {
 
 /// Flags of an upper-level (non-leaf) entry for user mappings: the leaves
 /// decide the real protection.
+#[inline]
 pub fn table_flags() -> F {
     F::PRESENT | F::WRITABLE | F::USER_ACCESSIBLE
 }
 
 /// How many entries of a table at `level` this crate manages: the user
 /// half of the root, all of any lower table.
+#[inline]
 pub fn managed_entries(level: u8) -> usize {
     if level == LEVELS {
         USER_ROOT_ENTRIES
@@ -103,17 +114,20 @@ pub fn managed_entries(level: u8) -> usize {
 }
 
 /// Index into the table at `level` (4..=1) for virtual address `va`.
+#[inline]
 pub fn index(va: u64, level: u8) -> usize {
     ((va >> (12 + 9 * (u32::from(level) - 1))) & 0x1ff) as usize
 }
 
 /// Bytes covered by one entry at `level`.
+#[inline]
 pub fn span(level: u8) -> u64 {
     PAGE_SIZE << (9 * (u32::from(level) - 1))
 }
 
 /// The lowest address covered by entry `idx` of a table at `level`, whose
 /// own coverage starts at `base`.
+#[inline]
 pub fn entry_base(base: u64, level: u8, idx: usize) -> u64 {
     base + idx as u64 * span(level)
 }

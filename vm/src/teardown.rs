@@ -8,7 +8,7 @@ use x86_64::VirtAddr;
 
 use crate::entry::{self, Pte, BORROWED, SHARED_TABLE};
 use crate::mm::Mm;
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::TlbFlush;
 
 /// Clears leaves in `range` below `table` (at `level`, covering from
@@ -22,18 +22,15 @@ pub(crate) fn clear_range<P: PhysMem, A: FrameAlloc>(
     flush: &mut TlbFlush,
 ) {
     let span = entry::span(level);
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let lo = entry::entry_base(base, level, idx);
-        let hi = lo + span;
-        if hi <= range.start || lo >= range.end {
-            continue;
-        }
-        let e = mm.entry(table, idx);
-        if !e.present() {
-            continue;
-        }
+    // The entries that intersect `range`: from the one holding its start
+    // to the one holding its last byte.
+    let first = (range.start.saturating_sub(base) / span) as usize;
+    let end =
+        (range.end.saturating_sub(base).div_ceil(span) as usize).min(entry::managed_entries(level));
+    let mut present = PresentEntries::new(table, first..end);
+    while let Some((idx, e)) = present.next(&mm.mem()) {
         debug_assert!(!e.has(BORROWED), "owners hold no borrowed entries");
+        let lo = entry::entry_base(base, level, idx);
         if level == 1 {
             mm.set_entry(table, idx, Pte::EMPTY);
             mm.release(e.frame());
@@ -66,22 +63,11 @@ pub(crate) fn release_table<P: PhysMem, A: FrameAlloc>(
 /// Frees `table` and everything below it that this tree owns: borrowed
 /// entries are skipped, shared tables lose one reference.
 pub(crate) fn free_tree<P: PhysMem, A: FrameAlloc>(mm: &mut Mm<P, A>, table: PhysFrame, level: u8) {
-    if level == 1 {
-        // Entry by entry: a whole-table copy on the stack would cost a
-        // kernel 4 KiB (more in unoptimised builds) on every teardown.
-        for idx in 0..entry::ENTRIES {
-            let e = mm.entry(table, idx);
-            if e.present() && !e.has(BORROWED) {
-                mm.release(e.frame());
-            }
-        }
-        mm.release(table);
-        return;
-    }
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let e = mm.entry(table, idx);
-        if !e.present() || e.has(BORROWED) {
+    // The table is scanned in place: a whole-table copy on the stack would
+    // cost a kernel 4 KiB (more in unoptimised builds) on every teardown.
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((_, e)) = present.next(&mm.mem()) {
+        if e.has(BORROWED) {
             continue;
         }
         if level == 1 {

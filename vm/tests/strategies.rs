@@ -96,6 +96,69 @@ fn map_translate_and_protection_faults() {
 }
 
 #[test]
+fn unmap_clears_exactly_its_pages_across_table_edges() {
+    let mut mm = host_mm(2048);
+    let mut s = AddressSpace::new(&mut mm).unwrap();
+    // Areas across 2 MiB (last-level table) edges and the 512 GiB edge
+    // between two root entries.
+    let areas = [0x1f_e000..0x60_2000, 0x7f_ffff_e000..0x80_0000_2000];
+    for a in &areas {
+        let vma = Vma::new(a.clone(), Prot::RW, VmaKind::Anonymous);
+        s.map(&mut mm, vma).unwrap().ignore();
+    }
+    let pages = [
+        0x1f_e000,
+        0x1f_f000,
+        0x20_0000,
+        0x20_1000,
+        0x3f_f000,
+        0x40_0000,
+        0x5f_f000,
+        0x60_0000,
+        0x60_1000,
+        0x7f_ffff_e000,
+        0x7f_ffff_f000,
+        0x80_0000_0000,
+        0x80_0000_1000,
+    ];
+    for (i, &va) in pages.iter().enumerate() {
+        write(&mut s, &mut mm, va, i as u64 + 1);
+    }
+    // Ranges that start and end mid-table, one of them over a whole
+    // last-level table, one over the root-entry edge.
+    let unmaps = [
+        0x1f_f000..0x20_1000,
+        0x3f_f000..0x60_1000,
+        0x7f_ffff_f000..0x80_0000_1000,
+    ];
+    let inside = |va: &u64| unmaps.iter().any(|r| r.contains(va));
+    let before = mm.frames_in_use();
+    for r in &unmaps {
+        s.unmap(&mut mm, r.clone()).unwrap().ignore();
+    }
+    let gone = pages.iter().filter(|va| inside(va)).count();
+    assert_eq!(
+        mm.frames_in_use(),
+        before - gone,
+        "only the pages inside go"
+    );
+    // Mapped again, the area is empty inside the ranges and kept outside.
+    for r in &unmaps {
+        let vma = Vma::new(r.clone(), Prot::RW, VmaKind::Anonymous);
+        s.map(&mut mm, vma).unwrap().ignore();
+    }
+    for (i, va) in pages.iter().enumerate() {
+        if inside(va) {
+            assert!(s.translate(&mm, *va, Access::Read).is_err(), "{va:#x}");
+        } else {
+            assert_eq!(read(&s, &mm, *va), i as u64 + 1, "{va:#x}");
+        }
+    }
+    s.destroy(&mut mm).unwrap();
+    assert_eq!(mm.frames_in_use(), 0);
+}
+
+#[test]
 fn fault_returns_a_flush_for_the_page() {
     let (mut mm, mut s) = setup();
     let flush = s

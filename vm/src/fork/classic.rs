@@ -6,10 +6,10 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Forked, StrategyKind};
-use crate::entry::{self, Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
+use crate::entry::{Pte, BORROWED, COW, SHARED_PAGE, SHARED_TABLE};
 use crate::frame_refs::FrameRefs;
 use crate::mm::{Mm, Pool};
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::AddressSpace;
 use crate::VmError;
 
@@ -37,11 +37,10 @@ pub(crate) fn count_owned_tables<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 1;
     }
-    let limit = entry::managed_entries(level);
     let mut n = 1;
-    for idx in 0..limit {
-        let e = mm.entry(table, idx);
-        if e.present() && !e.has(SHARED_TABLE) {
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((_, e)) = present.next(&mm.mem()) {
+        if !e.has(SHARED_TABLE) {
             n += count_owned_tables(mm, e.frame(), level - 1);
         }
     }
@@ -76,23 +75,16 @@ fn copy_children<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         // The hot loop of classic fork: one pass over the leaves.
         let (mem, refs) = mm.mem_and_refs();
-        mem.copy_table(src, dst, |_, raw| {
+        mem.copy_present(src, dst, |_, raw| {
             let e = Pte(raw);
-            if !e.present() {
-                return (raw, raw);
-            }
             debug_assert!(!e.has(BORROWED));
             let shared = shared_leaf(refs, e).0;
             (shared, shared)
         });
         return;
     }
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let e = mm.entry(src, idx);
-        if !e.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(src, level);
+    while let Some((idx, e)) = present.next(&mm.mem()) {
         debug_assert!(!e.has(BORROWED));
         let child_entry = if e.has(SHARED_TABLE) {
             mm.refs.share(e.frame());
@@ -125,6 +117,7 @@ pub(crate) fn share_leaf<P: PhysMem, A: FrameAlloc>(
 
 /// Counts one more holder of leaf `e`'s frame and returns the entry both
 /// holders keep: a shared page as it is, a private one read-only + COW.
+#[inline]
 fn shared_leaf(refs: &mut FrameRefs, e: Pte) -> Pte {
     refs.share(e.frame());
     if e.has(SHARED_PAGE) {

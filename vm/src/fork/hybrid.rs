@@ -12,10 +12,10 @@ use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::classic::{copy_tree, count_owned_tables, share_leaf};
 use super::{Child, EagerPages, Forked, StrategyKind};
-use crate::entry::{self, Pte, BORROWED, SHARED_TABLE};
+use crate::entry::{Pte, BORROWED, SHARED_TABLE};
 use crate::fault::Need;
 use crate::mm::{Mm, Pool};
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::{AddressSpace, Role};
 use crate::teardown::free_tree;
 use crate::{TlbFlush, VmError};
@@ -40,11 +40,9 @@ impl AddressSpace {
         let child_root = mm.new_root(&mut pool);
         mm.unreserve(pool);
         let root = self.root();
-        for idx in 0..entry::USER_ROOT_ENTRIES {
-            let e = mm.entry(root, idx);
-            if e.present() {
-                mm.set_entry(child_root, idx, e.without(F::WRITABLE).with(BORROWED));
-            }
+        let mut present = PresentEntries::managed(root, 4);
+        while let Some((idx, e)) = present.next(&mm.mem()) {
+            mm.set_entry(child_root, idx, e.without(F::WRITABLE).with(BORROWED));
         }
         self.lent.fetch_add(1, Ordering::AcqRel);
         let mut child = AddressSpace::from_root(
@@ -139,13 +137,9 @@ fn count_promote<P: PhysMem, A: FrameAlloc>(
     if level == 1 {
         return 0;
     }
-    let limit = entry::managed_entries(level);
     let mut n = 0;
-    for idx in 0..limit {
-        let ce = mm.entry(table, idx);
-        if !ce.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((idx, ce)) = present.next(&mm.mem()) {
         let pe = parent_sub(mm, parent_table, idx);
         if ce.has(BORROWED) {
             let pe = pe.expect("borrowed entry without a parent entry");
@@ -166,12 +160,8 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
     level: u8,
     pool: &mut Pool,
 ) {
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let ce = mm.entry(table, idx);
-        if !ce.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((idx, ce)) = present.next(&mm.mem()) {
         if ce.has(BORROWED) {
             let pt = parent_table.expect("borrowed entry without a parent table");
             let pe = mm.entry(pt, idx);

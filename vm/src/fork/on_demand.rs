@@ -7,9 +7,9 @@
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::{Forked, StrategyKind};
-use crate::entry::{self, Pte, SHARED_TABLE};
+use crate::entry::{Pte, SHARED_TABLE};
 use crate::mm::{Mm, Pool};
-use crate::phys::{FrameAlloc, PhysMem};
+use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::AddressSpace;
 use crate::VmError;
 
@@ -37,12 +37,12 @@ fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
     if level == 2 {
         return 1;
     }
-    let limit = entry::managed_entries(level);
-    1 + (0..limit)
-        .map(|i| mm.entry(table, i))
-        .filter(|e| e.present())
-        .map(|e| count_upper_tables(mm, e.frame(), level - 1))
-        .sum::<usize>()
+    let mut n = 1;
+    let mut present = PresentEntries::managed(table, level);
+    while let Some((_, e)) = present.next(&mm.mem()) {
+        n += count_upper_tables(mm, e.frame(), level - 1);
+    }
+    n
 }
 
 fn copy_upper<P: PhysMem, A: FrameAlloc>(
@@ -56,11 +56,8 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         // Share every last-level table, write-protected in both spaces.
         let mut shared_tables = 0;
         let (mem, refs) = mm.mem_and_refs();
-        mem.copy_table(src, dst, |_, raw| {
+        mem.copy_present(src, dst, |_, raw| {
             let e = Pte(raw);
-            if !e.present() {
-                return (raw, raw);
-            }
             refs.share(e.frame());
             shared_tables += 1;
             let shared = e.without(F::WRITABLE).with(SHARED_TABLE).0;
@@ -69,12 +66,8 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
         mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += shared_tables;
         return;
     }
-    let limit = entry::managed_entries(level);
-    for idx in 0..limit {
-        let e = mm.entry(src, idx);
-        if !e.present() {
-            continue;
-        }
+    let mut present = PresentEntries::managed(src, level);
+    while let Some((idx, e)) = present.next(&mm.mem()) {
         let child_entry = {
             // A level-2 copy is written whole by the pass above.
             let sub = if level == 3 {
