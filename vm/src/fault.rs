@@ -236,7 +236,7 @@ impl AddressSpace {
 /// into the parent's tree, read-only and marked borrowed.
 fn copy_borrowed_table<P: PhysMem, A: FrameAlloc>(mm: &Mm<P, A>, src: PhysFrame, dst: PhysFrame) {
     let (w, b, p) = (F::WRITABLE.bits(), BORROWED.bits(), F::PRESENT.bits());
-    mm.mem().copy_table(src, dst, |_, e| {
+    mm.mem().copy_present(src, dst, |_, e| {
         let borrowed = if e & p != 0 { (e & !w) | b } else { e };
         (e, borrowed)
     });
@@ -259,7 +259,7 @@ fn unshare<P: PhysMem, A: FrameAlloc>(
     }
     let new = pool.take();
     let (mem, refs) = mm.mem_and_refs();
-    mem.copy_table(shared, new, |_, raw| {
+    mem.copy_present(shared, new, |_, raw| {
         let leaf = Pte(raw);
         if !leaf.present() {
             return (raw, raw);

@@ -205,7 +205,7 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         let root = pool.take();
         let mem = self.mem();
         match self.kernel_half {
-            Some(template) => mem.copy_table(template, root, |i, e| {
+            Some(template) => mem.copy_present(template, root, |i, e| {
                 (e, if i < USER_ROOT_ENTRIES { 0 } else { e })
             }),
             None => mem.zero(root),
