@@ -148,11 +148,29 @@ pub fn send(p: &Arc<Process>, thread: Option<&Arc<Thread>>, sig: u32, info: SigI
             .cloned(),
     };
     if let Some(t) = target {
+        let unblocked = !SigSet(t.sig_mask.load(Ordering::Relaxed)).contains(sig);
+        if unblocked && kills_by_default(p, sig) {
+            // As Linux's complete_signal: a signal that will kill the
+            // process does so at once, so it also ends sleeps that wait
+            // for nothing else to happen first (a vfork parent's, a
+            // stopped process's).
+            kill_group(p, wait_status_signaled(sig, false));
+            return;
+        }
         wake_for_signal(&t);
     }
     if p.stopped.load(Ordering::Relaxed) {
         p.stop_wait.wake_all();
     }
+}
+
+/// Whether `sig`'s action in `p` is the default one and that kills.
+fn kills_by_default(p: &Process, sig: u32) -> bool {
+    p.signals.lock().actions[sig as usize - 1].sa_handler == SIG_DFL
+        && matches!(
+            default_action(sig),
+            DefaultAction::Terminate | DefaultAction::CoreDump
+        )
 }
 
 /// `siginfo` for a signal sent by the current process with `kill`.
