@@ -39,9 +39,12 @@ pub fn run(shared: &Mapping, sig: i32) -> i32 {
 
 /// Asks the courier to signal the calling process.
 pub fn publish(shared: &Mapping) {
-    shared
-        .atomic_u64(VICTIM)
-        .store(sys::getpid() as u64, SeqCst);
+    publish_pid(shared, sys::getpid());
+}
+
+/// Asks the courier to signal process `pid`.
+pub fn publish_pid(shared: &Mapping, pid: libc::pid_t) {
+    shared.atomic_u64(VICTIM).store(pid as u64, SeqCst);
 }
 
 /// Stops the courier; returns how many signals it sent.
