@@ -4,8 +4,8 @@
 //! The courier polls a MAP_SHARED word for a pid (the child stores its own
 //! there, with no system call but getpid) and signals it at once; between
 //! polls it yields, so it runs whenever the child yields.
-use crate::sys;
-use crate::Mapping;
+use crate::sys::{self, Status};
+use crate::{Checker, Mapping};
 use std::sync::atomic::Ordering::SeqCst;
 
 /// Word 0 of the shared page: the pid to signal (0 = none yet).
@@ -47,8 +47,11 @@ pub fn publish_pid(shared: &Mapping, pid: libc::pid_t) {
     shared.atomic_u64(VICTIM).store(pid as u64, SeqCst);
 }
 
-/// Stops the courier; returns how many signals it sent.
-pub fn stop(shared: &Mapping) -> u64 {
+/// Stops the courier `pid` and checks that it exited 0 having sent
+/// `want` signals.
+pub fn finish(c: &mut Checker, shared: &Mapping, pid: libc::pid_t, want: usize) {
     shared.atomic_u64(STOP).store(1, SeqCst);
-    shared.atomic_u64(SENT).load(SeqCst)
+    let sent = shared.atomic_u64(SENT).load(SeqCst);
+    c.equal("courier exited", sys::wait(pid), Ok(Status::Exited(0)));
+    c.equal("signals the courier sent", sent, want as u64);
 }

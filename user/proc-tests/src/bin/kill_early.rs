@@ -59,14 +59,8 @@ fn main() {
         libc_ok += usize::from(v[99] == format!("{round}-99"));
         println!("  round {round}: pattern {b:#04x}, victim {pid}");
     }
-    let sent = courier::stop(&shared);
-    c.equal(
-        "killer exited",
-        sys::wait(killer_pid),
-        Ok(Status::Exited(0)),
-    );
+    courier::finish(&mut c, &shared, killer_pid, rounds);
     c.equal("victims killed by SIGKILL (wait4)", killed, rounds);
-    c.equal("kills the killer sent", sent, rounds as u64);
     c.equal(
         format_args!("rounds with the parent's {kb} KiB buffer intact"),
         intact,

@@ -76,14 +76,8 @@ fn main() {
         orphans_done += usize::from(report == Ok(1) && byte[0] == 1 && eof);
         println!("  round {round}: middle {pid}: {status:?}, orphan report {report:?} {byte:?}");
     }
-    let sent = courier::stop(&shared);
-    c.equal(
-        "courier exited",
-        sys::wait(courier_pid),
-        Ok(Status::Exited(0)),
-    );
+    courier::finish(&mut c, &shared, courier_pid, rounds);
     c.equal("parents killed by SIGTERM in their wait", killed, rounds);
-    c.equal("signals the courier sent", sent, rounds as u64);
     c.equal(
         "orphaned children that saw their parent go and ended",
         orphans_done,
