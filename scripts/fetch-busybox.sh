@@ -9,7 +9,7 @@
 # Usage: scripts/fetch-busybox.sh   (prints the binary's path)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=$root/build/cache
+me=fetch-busybox
 out=$root/build/busybox
 bin=$out/busybox
 
@@ -17,26 +17,11 @@ if [[ -x $bin && -z ${FORCE:-} ]]; then
     echo "$bin"
     exit 0
 fi
-for tool in apt-get dpkg-deb; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "fetch-busybox: $tool not found: this script needs a Debian/Ubuntu host" \
-            "(or put a static busybox at ${bin#"$root"/} yourself)" >&2
-        exit 1
-    fi
-done
-
-mkdir -p "$cache"
-deb=$(find "$cache" -maxdepth 1 -name 'busybox-static_*.deb' | sort | tail -n 1)
-if [[ -z $deb || -n ${FORCE:-} ]]; then
-    # apt-get download writes into the current directory.
-    if ! (cd "$cache" && apt-get download busybox-static >&2 2> >(grep -v -i unsandboxed >&2)); then
-        echo "fetch-busybox: 'apt-get download busybox-static' failed" \
-            "(no network, or run 'apt-get update' first)" >&2
-        exit 1
-    fi
-    deb=$(find "$cache" -maxdepth 1 -name 'busybox-static_*.deb' | sort | tail -n 1)
-fi
-[[ -n $deb ]] || { echo "fetch-busybox: no busybox-static .deb in ${cache#"$root"/}" >&2; exit 1; }
+hint="or put a static busybox at build/busybox/busybox yourself"
+# shellcheck source=scripts/deb-cache.sh
+source "$root/scripts/deb-cache.sh"
+need_tools apt-get apt-cache dpkg-deb
+deb=$(cached_deb busybox-static)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -10,7 +10,7 @@
 # Usage: scripts/fetch-linux.sh   (prints the kernel's path)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=$root/build/cache
+me=fetch-linux
 out=$root/build/linux
 kernel=$out/vmlinuz
 
@@ -18,43 +18,16 @@ if [[ -f $kernel && -z ${FORCE:-} ]]; then
     echo "$kernel"
     exit 0
 fi
-for tool in apt-get apt-cache dpkg-deb; do
-    command -v "$tool" >/dev/null 2>&1 || {
-        echo "fetch-linux: $tool not found: this script needs a Debian/Ubuntu host" \
-            "(or put a bzImage at ${kernel#"$root"/} yourself)" >&2
-        exit 1
-    }
-done
-mkdir -p "$cache"
+hint="or put a bzImage at build/linux/vmlinuz yourself"
+# shellcheck source=scripts/deb-cache.sh
+source "$root/scripts/deb-cache.sh"
+need_tools apt-get apt-cache dpkg-deb
 
-# download PACKAGE: apt-get download into the cache (it writes into the
-# current directory); an update first if the package lists do not know it.
-download() {
-    local pkg=$1
-    if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-        apt-get update -qq >&2 || true
-    fi
-    if ! (cd "$cache" && apt-get download "$pkg" >&2 2> >(grep -v -i unsandboxed >&2)); then
-        echo "fetch-linux: 'apt-get download $pkg' failed (no network?)" >&2
-        exit 1
-    fi
-}
-
-meta=$(find "$cache" -maxdepth 1 -name 'linux-image-cloud-amd64_*.deb' | sort | tail -n 1)
-if [[ -z $meta || -n ${FORCE:-} ]]; then
-    download linux-image-cloud-amd64
-    meta=$(find "$cache" -maxdepth 1 -name 'linux-image-cloud-amd64_*.deb' | sort | tail -n 1)
-fi
-[[ -n $meta ]] || { echo "fetch-linux: no linux-image-cloud-amd64 .deb in the cache" >&2; exit 1; }
+meta=$(cached_deb linux-image-cloud-amd64)
 # The metapackage depends on exactly one linux-image-<abi>-cloud-amd64.
 dep=$(dpkg-deb -f "$meta" Depends | tr ',' '\n' | sed -n 's/^ *\(linux-image-[0-9][^ ]*-cloud-amd64\).*/\1/p' | head -n 1)
 [[ -n $dep ]] || { echo "fetch-linux: cannot read the kernel package from $meta's Depends" >&2; exit 1; }
-deb=$(find "$cache" -maxdepth 1 -name "${dep}_*.deb" | sort | tail -n 1)
-if [[ -z $deb || -n ${FORCE:-} ]]; then
-    download "$dep"
-    deb=$(find "$cache" -maxdepth 1 -name "${dep}_*.deb" | sort | tail -n 1)
-fi
-[[ -n $deb ]] || { echo "fetch-linux: no $dep .deb in the cache" >&2; exit 1; }
+deb=$(cached_deb "$dep")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

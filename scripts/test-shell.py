@@ -58,6 +58,13 @@ class Console:
                 sys.stdout.flush()
                 self.buf += chunk
 
+    def interrupt(self, line, key="\x03", settle=3):
+        """Types `line`, lets it run `settle` seconds, then types `key`
+        (Ctrl-C by default; Ctrl-Z stops instead)."""
+        self.send(line)
+        time.sleep(settle)
+        self.send(key)
+
     def close(self):
         try:
             return self.p.wait(timeout=30)
@@ -81,37 +88,27 @@ def main():
     c.send("echo c b a | tr ' ' '\\n' | sort | uniq -c | wc -l; echo sum=$((40+2))\n")
     step("pipeline runs", c.expect(r"\n\s*3\s*\r?\n", 60) and c.expect(r"sum=42", 30))
     c.expect(r"RDY> ", 30)
-    c.send("sleep 60\n")
-    time.sleep(3)
-    c.send("\x03")
+    c.interrupt("sleep 60\n")
     step("Ctrl-C stops sleep", c.expect(r"RDY> ", 30))
     c.send("echo st=$?\n")
     step("status 130 after Ctrl-C", c.expect(r"st=130", 30))
     c.expect(r"RDY> ", 30)
-    c.send("while :; do :; done\n")
-    time.sleep(3)
-    c.send("\x03")
+    c.interrupt("while :; do :; done\n")
     step("Ctrl-C stops a busy loop", c.expect(r"RDY> ", 30))
     # ps lists processes from /proc (a background job's command line).
     c.send("sleep 37 & ps; kill $!; wait; echo ps-done\n")
     step("ps shows a background job", c.expect(r"sleep 37\s*\r?\n", 30) and c.expect(r"ps-done", 30))
     c.expect(r"RDY> ", 30)
     # Ctrl-C while editing a line: the line is dropped, a new prompt.
-    c.send("echo never-run-$((1+1))")
-    time.sleep(1)
-    c.send("\x03")
+    c.interrupt("echo never-run-$((1+1))", settle=1)
     c.send("echo after=$((2+3))\n")
     m = c.expect(r"after=5", 30)
     step("Ctrl-C at the prompt drops the line", m and b"never-run-2" not in c.buf)
     c.expect(r"RDY> ", 30)
     # Ctrl-Z stops the foreground job; fg resumes it; Ctrl-C ends it.
-    c.send("sleep 60\n")
-    time.sleep(3)
-    c.send("\x1a")
+    c.interrupt("sleep 60\n", "\x1a")
     step("Ctrl-Z stops sleep", c.expect(r"Stopped", 30) and c.expect(r"RDY> ", 30))
-    c.send("fg\n")
-    time.sleep(3)
-    c.send("\x03")
+    c.interrupt("fg\n")
     c.expect(r"RDY> ", 30)
     c.send("echo st=$?; jobs; echo jobs-done\n")
     step("fg then Ctrl-C ends the job", c.expect(r"st=130", 30) and c.expect(r"jobs-done", 30))
