@@ -116,6 +116,21 @@ else
     total_fail=$((total_fail + 1))
     status=1
 fi
+# Init is protected: booted as init, /ktests/init_unkillable sends itself
+# and has children send it SIGKILL, SIGSTOP and SIGTERM (all dropped, as
+# Linux drops them for pid 1) and exits 0; killed or stopped init would end
+# QEMU with another code or time out.
+"$here/qemu-run.sh" --timeout 60 "$kernel" "$initrd" loglevel=4 init=/ktests/init_unkillable >"$log" 2>&1
+rc=$?
+if ((rc == 0)) && grep -q 'init_unkillable: all passed' "$log"; then
+    echo "ok init ignores signals it does not handle"
+    total_pass=$((total_pass + 1))
+else
+    echo "FAIL init ignores signals it does not handle (qemu status $rc)"
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + 1))
+    status=1
+fi
 # The interactive BusyBox shell `just qemu` boots: prompt, a pipeline,
 # Ctrl-C on a sleeping and a spinning command, exit (scripts/test-shell.py,
 # hard timeout inside).

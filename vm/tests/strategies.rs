@@ -314,6 +314,26 @@ fn hybrid_child_writes_never_touch_the_parent() {
 }
 
 #[test]
+fn eager_pages_from_hostile_registers_stay_in_user_space() {
+    // A clone stack or TLS pointer is any value a program passes: at the
+    // top of the 64-bit space the ranges used to wrap and never end.
+    let top = 0xffff_ffff_ffff_f000;
+    for (sp, fs) in [(top, 0), (0, top), (top, top), (u64::MAX, u64::MAX), (1, 0)] {
+        let eager = EagerPages::for_libc_fork(sp, fs);
+        assert!(eager.pages().iter().all(|&p| p < 0x0000_8000_0000_0000));
+    }
+    let mut near_end = EagerPages::none();
+    near_end.add_range(0x7fff_ffff_f000, u64::MAX);
+    assert_eq!(near_end.pages(), &[0x7fff_ffff_f000]);
+    let (mut mm, mut p) = hybrid_fixture();
+    let eager = EagerPages::for_libc_fork(top, top);
+    let c = own(p.fork(&mut mm, Strategy::Hybrid(eager)).unwrap().child);
+    c.release(&mut mm);
+    p.destroy(&mut mm).unwrap();
+    assert_eq!(mm.frames_in_use(), 0);
+}
+
+#[test]
 fn hybrid_fork_cost_does_not_grow_with_mapped_size() {
     let (mut mm, mut p) = hybrid_fixture();
     let before = mm.frames_in_use();

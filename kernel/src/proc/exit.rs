@@ -21,6 +21,15 @@ pub fn set_init(pid: u32) {
     INIT_PID.store(pid, Ordering::Relaxed);
 }
 
+/// Whether `p` is init: Linux's SIGNAL_UNKILLABLE process, which drops
+/// every signal it has no handler for (SIGKILL and SIGSTOP included)
+/// unless the kernel forces it (a fault), and may not clone a sibling
+/// (CLONE_PARENT). Under `runtests=` there is no init.
+pub fn is_init(p: &Process) -> bool {
+    let init = INIT_PID.load(Ordering::Relaxed);
+    init != 0 && p.pid == init
+}
+
 // The functions that never return keep no `Arc` alive across
 // `sched::exit_thread()` (its destructor would never run): each works in
 // an inner scope first.

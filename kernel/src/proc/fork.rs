@@ -64,6 +64,15 @@ pub fn clone(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     if exit_signal > linux_abi::signal::NSIG {
         return Err(Errno::EINVAL);
     }
+    // A TLS base outside user space is refused as arch_prctl(ARCH_SET_FS)
+    // refuses it (Linux's set_new_tls), before anything is created.
+    if f & CLONE_SETTLS != 0 && args.tls >= crate::mm::layout::USER_END {
+        return Err(Errno::EPERM);
+    }
+    // Init may not make a sibling: it would have no parent to reap it.
+    if f & CLONE_PARENT != 0 && current_process().is_some_and(|p| super::exit::is_init(&p)) {
+        return Err(Errno::EINVAL);
+    }
     if f & CLONE_THREAD != 0 {
         new_thread(args, frame)
     } else {
@@ -204,7 +213,14 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         umask: parent.umask.load(Ordering::Relaxed),
         signals,
         kernel_waited: false,
-        exit_signal: (args.flags & CSIGNAL) as u32,
+        // A sibling (CLONE_PARENT) tells the shared parent what the caller
+        // would, not what the caller asked for (Linux's copy_process): so
+        // no process can make its parent receive SIGSTOP or SIGKILL.
+        exit_signal: if args.flags & CLONE_PARENT != 0 {
+            parent.exit_signal
+        } else {
+            (args.flags & CSIGNAL) as u32
+        },
     }
     .build();
     let Some(t) = Thread::user(pid, child.clone(), child_frame(frame, args.stack)) else {

@@ -215,11 +215,23 @@ pub fn promote_current(reason: Reason) {
 }
 
 /// Called before the current thread sleeps: a borrowing child is promoted
-/// first, so its parent never waits on the child's sleep.
-pub fn before_sleep() {
-    if current_is_borrowing() {
-        promote_current(Reason::Sleep);
+/// first, so its parent never waits on the child's sleep. Returns whether
+/// the thread may sleep: false when promotion ran out of memory and killed
+/// the child. The sleep is then skipped rather than the thread ended
+/// here, deep in a blocking call whose callers still hold references (a
+/// wait-queue entry, the thread itself, the file): unwinding to the
+/// return to user mode drops them, and the exit happens there.
+pub fn before_sleep() -> bool {
+    let t = sched::current();
+    let Some(p) = t.process.clone() else {
+        return true;
+    };
+    if !p.hybrid.is_borrowing() {
+        return true;
     }
+    // Killed (by a failed promotion or a signal) while borrowing: no sleep
+    // and no second promotion on the way out.
+    !t.must_exit.load(Ordering::Relaxed) && promote(&p, Reason::Sleep)
 }
 
 /// Called before every return to user mode: a borrowing child that has

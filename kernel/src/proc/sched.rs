@@ -130,7 +130,9 @@ pub fn is_current(t: &Thread) -> bool {
 /// Blocks the current thread until [`wake`]; returns after it ran again.
 /// Uninterruptible: a signal does not end the sleep.
 pub fn block() {
-    super::hybrid::before_sleep();
+    if !super::hybrid::before_sleep() {
+        return; // killed: the caller's loop sees must_exit
+    }
     current().set_state(State::Blocked);
     schedule();
 }
@@ -144,7 +146,9 @@ pub fn block_interruptible() {
     if super::signal::interrupted() {
         return;
     }
-    super::hybrid::before_sleep();
+    if !super::hybrid::before_sleep() {
+        return; // killed: `interrupted()` is true now
+    }
     cur.interruptible.store(true, Ordering::Relaxed);
     cur.set_state(State::Blocked);
     schedule();

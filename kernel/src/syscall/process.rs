@@ -36,7 +36,7 @@ pub fn clone3(uargs: u64, size: u64, f: &TrapFrame) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let stack = if a.stack != 0 {
-        a.stack + a.stack_size
+        a.stack.checked_add(a.stack_size).ok_or(Errno::EINVAL)?
     } else {
         0
     };

@@ -174,7 +174,7 @@ pub fn kill(pid: u64, s: u64) -> SysResult {
         }
         -1 => crate::proc::all()
             .into_iter()
-            .filter(|p| p.pid != 1 && p.pid != me.pid)
+            .filter(|p| !crate::proc::exit::is_init(p) && p.pid != me.pid)
             .collect(),
         g => crate::proc::all()
             .into_iter()

@@ -14,7 +14,7 @@ mod on_demand;
 
 use arrayvec::ArrayVec;
 
-use crate::entry::PAGE_SIZE;
+use crate::entry::{PAGE_SIZE, USER_END};
 use x86_64::structures::paging::PhysFrame;
 
 use crate::mm::{Mm, Pool};
@@ -73,18 +73,25 @@ impl EagerPages {
     /// within 0x300 bytes of the FS base in musl 1.2 and glibc 2.36).
     pub fn for_libc_fork(stack_pointer: u64, fs_base: u64) -> EagerPages {
         let mut pages = EagerPages::none();
-        pages.add_range(stack_pointer.saturating_sub(128), stack_pointer + 256);
+        pages.add_range(
+            stack_pointer.saturating_sub(128),
+            stack_pointer.saturating_add(256),
+        );
         if fs_base != 0 {
-            pages.add_range(fs_base, fs_base + 0x300);
+            pages.add_range(fs_base, fs_base.saturating_add(0x300));
         }
         pages
     }
-    /// Adds the pages overlapping `[start, end)`.
+    /// Adds the pages overlapping `[start, end)`, clipped to user space:
+    /// the bounds come from user registers (a clone stack or TLS pointer
+    /// may be any value), so nothing here may overflow or run past the
+    /// list's capacity.
     pub fn add_range(&mut self, start: u64, end: u64) {
+        let end = end.min(USER_END);
         let mut page = start & !(PAGE_SIZE - 1);
-        while page < end {
+        while page < end && !self.0.is_full() {
             self.add(page);
-            page += PAGE_SIZE;
+            page += PAGE_SIZE; // page < end <= USER_END: no overflow
         }
     }
     /// Adds the page containing `va` (ignored when full or present).

@@ -98,6 +98,9 @@ pub fn send(p: &Arc<Process>, thread: Option<&Arc<Thread>>, sig: u32, info: SigI
     if sig == 0 || p.is_zombie() || p.group_exit.lock().is_some() {
         return;
     }
+    if super::exit::is_init(p) && p.signals.lock().actions[sig as usize - 1].sa_handler == SIG_DFL {
+        return; // init takes only the signals it handles (sig_task_ignored)
+    }
     if sig == SIGKILL {
         kill_group(p, wait_status_signaled(SIGKILL, false));
         return;

@@ -13,8 +13,15 @@
 //! every child exits 0. Either way the parent's buffer, malloc and println
 //! must stay intact.
 //!
-//! Usage: promote_oom [--rounds N] [--buffer-kb K]   (defaults 3, 1024;
-//! at least one round more than the failures injected)
+//! With `--by-sleep` the child is promoted by a sleep instead: it reads
+//! an empty pipe (a call the window allows), which blocks, and the
+//! scheduler promotes it before it sleeps; the parent, woken by the
+//! promotion, writes the byte the child waits for. A child killed there
+//! must unwind out of the blocking read before it exits (ending it inside
+//! the sleep leaked its kernel stack).
+//!
+//! Usage: promote_oom [--rounds N] [--buffer-kb K] [--by-sleep]   (defaults
+//! 3, 1024; at least one round more than the failures injected)
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use proc_tests::sys::{self, Status};
@@ -48,16 +55,27 @@ fn injected_failures() -> usize {
 
 /// The child: writes its copy of the buffer, gets promoted, checks its
 /// copy. Exit 0 when the copy is right, 1 otherwise.
-fn child(view: usize, len: usize, b: u8) -> i32 {
+fn child(view: usize, len: usize, b: u8, wake_fd: Option<i32>) -> i32 {
     // SAFETY: this process's copy of the parent's buffer, `len` bytes,
     // which nothing else in this process uses.
     let mine = unsafe { std::slice::from_raw_parts_mut(view as *mut u8, len) };
     for page in mine.chunks_mut(4096).step_by(2) {
         page[0] = !b;
     }
-    // Outside the fork+exec set: promotes a hybrid child.
-    if sys::kill(sys::getpid(), 0).is_err() {
-        return 2;
+    match wake_fd {
+        // A blocking read: promotes a hybrid child before it sleeps.
+        Some(fd) => {
+            let mut byte = [0u8];
+            if sys::read_exact(fd, &mut byte).is_err() {
+                return 3;
+            }
+        }
+        // Outside the fork+exec set: promotes a hybrid child.
+        None => {
+            if sys::kill(sys::getpid(), 0).is_err() {
+                return 2;
+            }
+        }
     }
     let right = mine
         .chunks(4096)
@@ -70,6 +88,7 @@ fn main() {
     let args = Args::from_env();
     let kb: usize = args.value("--buffer-kb", 1024);
     let failures = injected_failures();
+    let by_sleep = args.flag("--by-sleep");
     let rounds = args.value("--rounds", 3).max(failures + 1);
     let mut c = Checker::new("promote_oom");
     c.note(format_args!(
@@ -84,8 +103,21 @@ fn main() {
         let b = pattern(round, 3);
         buf.fill(b);
         let (view, len) = (buf.as_mut_ptr() as usize, buf.len());
-        let pid = sys::spawn_child(|| child(view, len, b)).expect("fork");
-        let status = sys::wait(pid);
+        let pipe = if by_sleep {
+            Some(sys::pipe().expect("pipe"))
+        } else {
+            None
+        };
+        let pid = sys::spawn_child(|| child(view, len, b, pipe.map(|p| p.0))).expect("fork");
+        let status = if let Some((r, w)) = pipe {
+            sys::write_all(w, b"x").expect("wake the child");
+            let status = sys::wait(pid);
+            sys::close(r);
+            sys::close(w);
+            status
+        } else {
+            sys::wait(pid)
+        };
         let expected = if round < failures {
             Status::Signaled(libc::SIGKILL)
         } else {
