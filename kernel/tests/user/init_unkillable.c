@@ -5,21 +5,14 @@
  * hold, 1 otherwise; killed or stopped means the kernel let it happen.
  * On Linux: `unshare --pid --fork --mount-proc ./init_unkillable`. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-static volatile sig_atomic_t got_usr1;
+#include "check.h"
 
-static void check(const char *what, int ok) {
-    printf("%s %s\n", ok ? "  ok  " : "  FAIL", what);
-    failures += !ok;
-}
+static volatile sig_atomic_t got_usr1;
 
 static void on_usr1(int sig) {
     (void)sig;
@@ -35,7 +28,7 @@ static void child_sends(const char *what, int sig) {
     int st = 0;
     waitpid(c, &st, 0);
     usleep(20000);
-    check(what, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what);
 }
 
 int main(void) {
@@ -46,16 +39,15 @@ int main(void) {
     child_sends("SIGKILL from a child is dropped", SIGKILL);
     child_sends("SIGSTOP from a child is dropped", SIGSTOP);
     child_sends("SIGTERM from a child is dropped", SIGTERM);
-    check("SIGTERM to itself is dropped", kill(1, SIGTERM) == 0);
-    check("SIGINT to itself is dropped", raise(SIGINT) == 0);
+    CHECK(kill(1, SIGTERM) == 0, "SIGTERM to itself is dropped");
+    CHECK(raise(SIGINT) == 0, "SIGINT to itself is dropped");
     signal(SIGUSR1, on_usr1);
     child_sends("a handled SIGUSR1 from a child arrives", SIGUSR1);
-    check("the handler ran", got_usr1 == 1);
+    CHECK(got_usr1 == 1, "the handler ran");
     errno = 0;
     long r = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0, 0, 0, 0);
     if (r == 0)
         _exit(0);
-    check("init's clone(CLONE_PARENT) fails with EINVAL", r == -1 && errno == EINVAL);
-    printf("init_unkillable: %s\n", failures ? "FAILED" : "all passed");
-    return failures != 0;
+    CHECK(r == -1 && errno == EINVAL, "init's clone(CLONE_PARENT) fails with EINVAL");
+    return finish("init_unkillable");
 }
