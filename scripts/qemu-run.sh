@@ -43,7 +43,7 @@ if ((${#extra[@]})); then
     cat "$initrd" "$tmp/extra.cpio" >"$tmp/initrd.cpio"
     initrd=$tmp/initrd.cpio
 fi
-accel=$("$here/kvm-probe.sh" "$kernel")
+accel=$("$here/kvm-probe.sh" "$kernel" "$initrd")
 if [[ $accel == kvm ]]; then cpu=host; else cpu=max; fi
 args=(-accel "$accel" -cpu "$cpu" -m "${QEMU_MEM:-512M}" -display none
     -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)

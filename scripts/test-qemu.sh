@@ -52,7 +52,11 @@ initrd=$work/initrd.cpio
 total_pass=0
 total_fail=0
 status=0
-echo "test-qemu: accelerator $("$here/kvm-probe.sh" "$kernel")"
+# One accelerator for every boot of the run (each boot probing on its own
+# could mix KVM and TCG boots on a host where KVM is flaky).
+QEMU_ACCEL=$("$here/kvm-probe.sh" "$kernel" "$initrd")
+export QEMU_ACCEL
+echo "test-qemu: accelerator $QEMU_ACCEL"
 for suite in "${manifests[@]}"; do
     words=
     m=$suite
