@@ -177,7 +177,7 @@ fn run_test(line: &str) -> Result<String, String> {
     // `vm` context's cache).
     // Heap growth (files a test left, the heap keeping its high-water
     // mark) is not a leak of the test's processes.
-    let heap_growth = crate::mm::heap::frames() - heap_before;
+    let heap_growth = crate::mm::heap::frames().saturating_sub(heap_before);
     let leaked = free_before
         .saturating_sub(crate::mm::user::free_frames())
         .saturating_sub(heap_growth);

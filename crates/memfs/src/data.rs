@@ -12,6 +12,26 @@ use crate::inode::{Ino, Node};
 /// truncates past it fail with `EFBIG`.
 pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
 
+/// Grows `data`'s capacity to hold `end` bytes: doubling while small (few
+/// copies for a file written in small pieces), then at most [`GROWTH_STEP`]
+/// more than needed, so a big file does not hold up to twice its size
+/// (an allocator that grows large blocks in place makes the steps cheap).
+/// Out of memory is `ENOSPC`, as on tmpfs.
+fn reserve(data: &mut alloc::vec::Vec<u8>, end: usize) -> Result<(), Errno> {
+    if end <= data.capacity() {
+        return Ok(());
+    }
+    let len = data.len();
+    let want = end.max(len.saturating_mul(2).min(len + GROWTH_STEP));
+    if data.try_reserve_exact(want - len).is_ok() {
+        return Ok(());
+    }
+    data.try_reserve_exact(end - len).map_err(|_| Errno::ENOSPC)
+}
+
+/// Most a file's capacity runs ahead of its size.
+const GROWTH_STEP: usize = 1 << 20;
+
 impl FileSystem {
     fn file_data_mut(&mut self, ino: Ino) -> Result<&mut alloc::vec::Vec<u8>, Errno> {
         match &mut self.inode_mut(ino)?.node {
@@ -55,8 +75,7 @@ impl FileSystem {
         let end = usize::try_from(end).map_err(|_| Errno::EFBIG)?;
         let data = self.file_data_mut(ino)?;
         if end > data.len() {
-            data.try_reserve(end - data.len())
-                .map_err(|_| Errno::ENOSPC)?;
+            reserve(data, end)?;
             data.resize(end, 0);
         }
         data[end - bytes.len()..end].copy_from_slice(bytes);
@@ -74,7 +93,7 @@ impl FileSystem {
         let len = usize::try_from(len).map_err(|_| Errno::EFBIG)?;
         let data = self.file_data_mut(ino)?;
         if len > data.len() {
-            data.try_reserve(len - data.len())
+            data.try_reserve_exact(len - data.len())
                 .map_err(|_| Errno::ENOSPC)?;
         }
         data.resize(len, 0);

@@ -4,13 +4,16 @@
 //! and handed to the allocator, so the in-memory filesystem and kernel
 //! objects take memory as they need it instead of a size fixed at boot.
 //!
-//! The heap never shrinks (the allocator cannot return memory from its
-//! middle), so it may grow to half of the RAM free at boot; the other half
+//! Allocations of [`vmalloc::THRESHOLD`] bytes or more go to
+//! [`vmalloc`] instead, which gives their frames back when they are freed.
+//! The linked-list part never shrinks (the allocator cannot return memory
+//! from its middle), so it may grow to half of the RAM free at boot; the other half
 //! stays for user memory. User memory stops [`USER_RESERVE`] frames short of
 //! exhaustion (see `mm::user`), so running a process out of memory never
 //! starves the heap.
 use super::frame;
 use super::layout::{HEAP_BASE, HEAP_MAX};
+use super::vmalloc;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -70,6 +73,9 @@ impl GrowingHeap {
 // them); every access holds the lock.
 unsafe impl GlobalAlloc for GrowingHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() >= vmalloc::THRESHOLD {
+            return vmalloc::alloc(layout.size(), layout.align());
+        }
         let mut heap = self.heap.lock();
         if let Ok(p) = heap.allocate_first_fit(layout) {
             return p.as_ptr();
@@ -86,6 +92,10 @@ unsafe impl GlobalAlloc for GrowingHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if vmalloc::owns(ptr) {
+            vmalloc::dealloc(ptr, layout.size());
+            return;
+        }
         // SAFETY: the caller passes a pointer this allocator returned for
         // `layout` (GlobalAlloc contract), so it is non-null.
         unsafe {
@@ -94,6 +104,31 @@ unsafe impl GlobalAlloc for GrowingHeap {
                 .deallocate(NonNull::new_unchecked(ptr), layout)
         }
     }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // A large block that stays large grows or shrinks where it is when
+        // the pages after it are free (a file written by appends).
+        if vmalloc::owns(ptr)
+            && new_size >= vmalloc::THRESHOLD
+            && vmalloc::resize_in_place(ptr, layout.size(), new_size)
+        {
+            return ptr;
+        }
+        // SAFETY: the caller passes a block of `layout` from this
+        // allocator and a non-zero `new_size` that, rounded to the
+        // alignment, fits in isize (GlobalAlloc::realloc contract).
+        let new =
+            unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
+        if !new.is_null() {
+            // SAFETY: both blocks are live, distinct, and at least
+            // min(old, new) bytes long.
+            unsafe {
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+        }
+        new
+    }
 }
 
 /// Maps the initial heap. Needs the frame allocator and the kernel page
@@ -101,6 +136,7 @@ unsafe impl GlobalAlloc for GrowingHeap {
 pub fn init() {
     let half = frame::free_count() / 2 * frame::FRAME_SIZE;
     HEAP.limit.store(half.max(INITIAL), Ordering::Relaxed);
+    vmalloc::init(half);
     let mapped = HEAP.map_more(INITIAL);
     if mapped < INITIAL {
         crate::kpanic_early("no memory for the kernel heap");
@@ -110,8 +146,14 @@ pub fn init() {
     unsafe { HEAP.heap.lock().init(HEAP_BASE as *mut u8, mapped as usize) };
 }
 
-/// Frames the heap has taken so far (pages and page tables).
+/// Frames the kernel heap holds now: the linked-list part's (pages and
+/// page tables, never returned) and [`vmalloc`]'s.
 pub fn frames() -> u64 {
+    small_frames() + vmalloc::frames()
+}
+
+/// Frames the linked-list part has taken (MemInfo's Slab).
+pub fn small_frames() -> u64 {
     HEAP.frames.load(Ordering::Relaxed)
 }
 

@@ -23,6 +23,13 @@ const SLOT_SIZE: u64 = 2 * STACK_SIZE;
 
 static NEXT_SLOT: AtomicU64 = AtomicU64::new(0);
 static FREE_SLOTS: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+/// Stacks alive now (MemInfo's KernelStack).
+static LIVE: AtomicU64 = AtomicU64::new(0);
+
+/// Bytes of kernel stack mapped for live threads.
+pub fn live_bytes() -> u64 {
+    LIVE.load(Ordering::Relaxed) * STACK_SIZE
+}
 
 /// A mapped kernel stack; unmapped and its frames freed on drop.
 #[derive(Debug)]
@@ -44,6 +51,7 @@ impl KernelStack {
             }
         };
         let stack = KernelStack { slot };
+        LIVE.fetch_add(1, Ordering::Relaxed);
         for va in (stack.bottom()..stack.top()).step_by(frame::FRAME_SIZE as usize) {
             let phys = frame::alloc()?; // on failure, drop unmaps what was mapped
             if !paging::map_kernel_page(va, phys) {
@@ -73,6 +81,7 @@ impl Drop for KernelStack {
             }
         }
         FREE_SLOTS.lock().push(self.slot);
+        LIVE.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

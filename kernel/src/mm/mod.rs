@@ -5,3 +5,4 @@ pub mod heap;
 pub mod kstack;
 pub mod layout;
 pub mod user;
+pub mod vmalloc;
