@@ -79,6 +79,11 @@ test-qemu: deps kernel
     scripts/build-initramfs.sh
     scripts/test-qemu.sh {{kernel_elf}} {{initramfs}}
 
+# Fuzz the system calls under each fork strategy (FUZZ_CALLS per strategy, default 1000000; FUZZ_SEED).
+fuzz: deps kernel
+    scripts/build-initramfs.sh
+    for f in hybrid classic ondemand; do QEMU_TEST_TIMEOUT=${QEMU_TEST_TIMEOUT:-7200} scripts/test-qemu.sh {{kernel_elf}} {{initramfs}} "fork=$f,FUZZ_SEED=${FUZZ_SEED:-1},FUZZ_CALLS=${FUZZ_CALLS:-1000000}:/ktests/manifest.fuzz"; done
+
 # Bootable BIOS/UEFI ISO with Limine at build/kernel.iso (needs LIMINE_DIR; says how to get it).
 iso: deps kernel
     scripts/build-initramfs.sh

@@ -42,7 +42,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The kernel's own test programs, appended as a second cpio archive.
 mkdir -p "$work/root/ktests"
-cp "$repo/kernel/tests/manifest" "$work/root/ktests/manifest"
+cp "$repo"/kernel/tests/manifest* "$work/root/ktests/"
 for src in "$repo"/kernel/tests/user/*.c; do
     musl-gcc -static -O2 -Wall -Wextra -Werror -I "$repo/user/include" -o "$work/root/ktests/$(basename "$src" .c)" "$src"
 done

@@ -33,7 +33,8 @@ struct GrowingHeap {
     top: AtomicU64,
     /// Most bytes the heap may map (set at boot).
     limit: AtomicU64,
-    /// Frames taken for the heap: its pages and their page tables.
+    /// Frames taken for the heap's pages (its tables are counted with
+    /// every kernel table: `paging::kernel_table_frames`).
     frames: AtomicU64,
 }
 
@@ -51,7 +52,6 @@ impl GrowingHeap {
         let top = self.top.load(Ordering::Relaxed);
         let end = HEAP_BASE + self.limit.load(Ordering::Relaxed).min(HEAP_MAX);
         let mut mapped = 0;
-        let free_before = frame::free_count();
         while mapped < bytes && top + mapped < end {
             let Some(phys) = frame::alloc() else { break };
             if !crate::arch::paging::map_kernel_page(top + mapped, phys) {
@@ -61,8 +61,8 @@ impl GrowingHeap {
             mapped += frame::FRAME_SIZE;
         }
         self.top.store(top + mapped, Ordering::Relaxed);
-        let taken = free_before.saturating_sub(frame::free_count());
-        self.frames.fetch_add(taken, Ordering::Relaxed);
+        self.frames
+            .fetch_add(mapped / frame::FRAME_SIZE, Ordering::Relaxed);
         mapped
     }
 }
@@ -146,13 +146,15 @@ pub fn init() {
     unsafe { HEAP.heap.lock().init(HEAP_BASE as *mut u8, mapped as usize) };
 }
 
-/// Frames the kernel heap holds now: the linked-list part's (pages and
-/// page tables, never returned) and [`vmalloc`]'s.
+/// Frames kernel memory that belongs to no process holds now: the heap's
+/// linked-list part (never returned), [`vmalloc`]'s live allocations, and
+/// every kernel-half page table (kept once grown). A process's exit
+/// returns all other frames it used.
 pub fn frames() -> u64 {
-    small_frames() + vmalloc::frames()
+    small_frames() + vmalloc::frames() + crate::arch::paging::kernel_table_frames()
 }
 
-/// Frames the linked-list part has taken (MemInfo's Slab).
+/// Frames the linked-list part has taken for its pages (MemInfo's Slab).
 pub fn small_frames() -> u64 {
     HEAP.frames.load(Ordering::Relaxed)
 }

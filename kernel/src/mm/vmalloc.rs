@@ -31,9 +31,6 @@ static FREE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
 static INITIALISED: AtomicU64 = AtomicU64::new(0);
 /// Bytes mapped for live allocations (MemInfo's VmallocUsed).
 static USED: AtomicU64 = AtomicU64::new(0);
-/// Frames the region's page tables took (kept once grown: later
-/// allocations reuse the same addresses, first fit).
-static TABLE_FRAMES: AtomicU64 = AtomicU64::new(0);
 /// Most bytes that may be mapped here at once (half of RAM, tmpfs's default).
 static LIMIT: AtomicU64 = AtomicU64::new(0);
 
@@ -52,9 +49,10 @@ pub fn used() -> u64 {
     USED.load(Ordering::Relaxed)
 }
 
-/// Frames held now: the live allocations' pages and the region's tables.
+/// Frames held now by live allocations (their tables are counted with
+/// every kernel table: `paging::kernel_table_frames`).
 pub fn frames() -> u64 {
-    used() / PAGE + TABLE_FRAMES.load(Ordering::Relaxed)
+    used() / PAGE
 }
 
 fn pages(bytes: usize) -> u64 {
@@ -68,7 +66,6 @@ fn populate(va: u64, len: u64) -> bool {
     if over_limit || frame::free_count() < KERNEL_RESERVE + len / PAGE {
         return false;
     }
-    let free_before = frame::free_count();
     let mut done = 0;
     while done < len {
         let ok = frame::alloc().is_some_and(|phys| {
@@ -84,10 +81,6 @@ fn populate(va: u64, len: u64) -> bool {
         done += PAGE;
     }
     USED.fetch_add(len, Ordering::Relaxed);
-    // Interrupts are off and there is one CPU: every frame taken since
-    // `free_before` is a page of this range or a table for it.
-    let tables = (free_before - frame::free_count()).saturating_sub(len / PAGE);
-    TABLE_FRAMES.fetch_add(tables, Ordering::Relaxed);
     true
 }
 

@@ -87,7 +87,10 @@ pub fn read(path: &str) -> Result<Node, Errno> {
 /// Linux's field names where one fits, so `free` and leak checks read
 /// them: Slab is the small kernel heap's mapped frames (KernelHeap its
 /// bytes in use), VmallocUsed the large kernel allocations (file contents
-/// among them), which go back to MemFree when freed.
+/// among them), which go back to MemFree when freed; KernelPageTables (not
+/// Linux's) the kernel half's page tables (heap, vmalloc and kernel-stack
+/// regions), which stay once grown. So Slab and KernelPageTables are the
+/// kernel's caches: a leak check counts their growth as such.
 fn meminfo() -> String {
     let kb = |frames: u64| frames * 4;
     let total = kb(crate::mm::frame::usable_count());
@@ -96,11 +99,13 @@ fn meminfo() -> String {
     let slab = kb(crate::mm::heap::small_frames());
     let stacks = crate::mm::kstack::live_bytes() >> 10;
     let vmalloc = crate::mm::vmalloc::used() >> 10;
+    let kernel_tables = kb(crate::arch::paging::kernel_table_frames());
     format!(
         "MemTotal:       {total:8} kB\nMemFree:        {free:8} kB\nMemAvailable:   {free:8} kB\n\
          Buffers:        {:8} kB\nCached:         {:8} kB\nSwapTotal:      {:8} kB\n\
          SwapFree:       {:8} kB\nSlab:           {slab:8} kB\nSUnreclaim:     {slab:8} kB\n\
          KernelStack:    {stacks:8} kB\nVmallocUsed:    {vmalloc:8} kB\n\
+         KernelPageTables: {kernel_tables:6} kB\n\
          KernelHeap:     {:8} kB\nKernelHeapFree: {:8} kB\n",
         0,
         0,

@@ -83,11 +83,18 @@ pub fn copy_to_user_in(mem: &super::MemRef, addr: u64, data: &[u8]) -> Result<()
     })
 }
 
-/// Reads `len` bytes into a new buffer.
-pub fn read_bytes(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
+/// A zeroed kernel buffer of a size a user program chose: ENOMEM when the
+/// kernel heap cannot give it, never a panic.
+pub fn zeroed_buffer(len: usize) -> Result<Vec<u8>, Errno> {
     let mut v = Vec::new();
     v.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
     v.resize(len, 0);
+    Ok(v)
+}
+
+/// Reads `len` bytes into a new buffer.
+pub fn read_bytes(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
+    let mut v = zeroed_buffer(len)?;
     copy_from_user(addr, &mut v)?;
     Ok(v)
 }

@@ -86,7 +86,7 @@ pub fn pread(fd: u64, buf: u64, len: u64, off: u64) -> SysResult {
     }
     let len = (len as usize).min(MAX_RW);
     access_ok(buf, len)?;
-    let mut k = vec![0u8; len];
+    let mut k = crate::proc::uaccess::zeroed_buffer(len)?;
     let n = f.read_at(off, &mut k)?;
     copy_to_user(buf, &k[..n])?;
     Ok(n as u64)

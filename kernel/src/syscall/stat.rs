@@ -5,7 +5,6 @@ use crate::fs::file::{NodeKind, OpenFile};
 use crate::fs::with_fs;
 use crate::proc::uaccess::{copy_to_user, read_path, write_struct};
 use alloc::sync::Arc;
-use alloc::vec;
 use linux_abi::fcntl::*;
 use linux_abi::stat::{Stat, Statx};
 use linux_abi::Errno;
@@ -136,7 +135,7 @@ pub fn getdents64(fd: u64, buf: u64, len: u64) -> SysResult {
         Some((ino, NodeKind::Dir)) => ino,
         _ => return Err(Errno::ENOTDIR),
     };
-    let mut out = vec![0u8; (len as usize).min(1 << 20)];
+    let mut out = crate::proc::uaccess::zeroed_buffer((len as usize).min(1 << 20))?;
     let mut pos = f.offset.lock();
     let (used, next) = with_fs(|fs| fs.getdents64(ino, *pos, &mut out))?;
     copy_to_user(buf, &out[..used])?;
@@ -150,7 +149,7 @@ fn getdents_snapshot(
     buf: u64,
     len: u64,
 ) -> SysResult {
-    let mut out = vec![0u8; (len as usize).min(1 << 20)];
+    let mut out = crate::proc::uaccess::zeroed_buffer((len as usize).min(1 << 20))?;
     let mut pos = f.offset.lock();
     let mut used = 0;
     for (i, (name, dtype)) in entries.iter().enumerate().skip(*pos as usize) {

@@ -31,6 +31,16 @@ pub fn phys_to_virt(phys: u64) -> *mut u8 {
 
 struct Frames;
 
+/// Table frames the kernel half has taken (boot tables, then the heap's,
+/// vmalloc's and kernel stacks' regions as they grow; never given back,
+/// since later mappings reuse the same addresses).
+static TABLE_FRAMES: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// Frames held by kernel-half page tables (MemInfo's KernelPageTables).
+pub fn kernel_table_frames() -> u64 {
+    TABLE_FRAMES.load(Ordering::Relaxed)
+}
+
 // SAFETY: `frame::alloc` returns frames nothing else owns.
 unsafe impl FrameAllocator<Size4KiB> for Frames {
     fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
@@ -38,6 +48,7 @@ unsafe impl FrameAllocator<Size4KiB> for Frames {
         // SAFETY: the frame is fresh and mapped by the direct map; a page
         // table must start zeroed.
         unsafe { core::ptr::write_bytes(phys_to_virt(phys), 0, 4096) };
+        TABLE_FRAMES.fetch_add(1, Ordering::Relaxed);
         Some(PhysFrame::containing_address(PhysAddr::new(phys)))
     }
 }
