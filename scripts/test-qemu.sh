@@ -130,6 +130,14 @@ rc=$?
 ok=0
 if ((rc == 0)) && grep -q 'init_unkillable: [0-9]* checks, 0 failed' "$log"; then ok=1; fi
 tally "$ok" "init ignores signals it does not handle"
+# Out of memory never kills init: booted as init, /ktests/init_oom has a
+# child take all user memory, then needs more itself; the kernel kills
+# the child (SIGKILL) instead and init exits 0.
+"$here/qemu-run.sh" --timeout 120 "$kernel" "$initrd" loglevel=4 init=/ktests/init_oom >"$log" 2>&1
+rc=$?
+ok=0
+if ((rc == 0)) && grep -q 'init_oom: [0-9]* checks, 0 failed' "$log"; then ok=1; fi
+tally "$ok" "out of memory kills a child, never init"
 # The interactive BusyBox shell `just qemu` boots: prompt, a pipeline,
 # Ctrl-C on a sleeping and a spinning command, exit (scripts/test-shell.py,
 # hard timeout inside).

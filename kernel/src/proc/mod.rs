@@ -11,6 +11,7 @@ pub mod futex;
 pub mod hybrid;
 pub mod itimer;
 pub mod loader;
+mod oom;
 pub mod pgrp;
 mod process;
 pub mod procfs;
@@ -192,25 +193,31 @@ pub fn handle_user_page_fault(addr: u64, error: u64) -> bool {
     } else {
         Access::Read
     };
-    let mem = proc.mem();
-    let mut mem = mem.lock();
-    let Some(mem) = mem.as_mut() else {
-        return false;
+    let result = {
+        let mem = proc.mem();
+        let mut mem = mem.lock();
+        let Some(mem) = mem.as_mut() else {
+            return false;
+        };
+        with_mm(|mm| {
+            mem.space.handle_fault(mm, addr, access).map(|flush| {
+                user::flush(flush, mem.space.root());
+            })
+        })
     };
-    with_mm(|mm| match mem.space.handle_fault(mm, addr, access) {
-        Ok(flush) => {
-            user::flush(flush, mem.space.root());
-            true
-        }
+    match result {
+        Ok(()) => true,
         Err(vm::Fault::OutOfMemory) => {
             crate::warn!("pid {}: out of memory at {addr:#x}", proc.pid);
-            false
+            // The faulting instruction runs again once the victim's
+            // memory is back; init itself is never the one to die.
+            oom::kill_for(&proc)
         }
         Err(e) => {
             crate::debug!("pid {}: fault at {addr:#x} ({access:?}): {e}", proc.pid);
             false
         }
-    })
+    }
 }
 
 /// Every live process, for the shell's `ps`.

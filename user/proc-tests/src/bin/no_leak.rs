@@ -57,7 +57,10 @@ fn ledger() -> [Option<i64>; LEDGER.len()] {
         let (Some(name), Some(value)) = (words.next(), words.next()) else {
             continue;
         };
-        if let Some(i) = LEDGER.iter().position(|l| name.strip_suffix(':') == Some(l)) {
+        if let Some(i) = LEDGER
+            .iter()
+            .position(|l| name.strip_suffix(':') == Some(l))
+        {
             out[i] = value.parse().ok();
         }
     }
@@ -89,8 +92,9 @@ fn cycles(
                 127
             })
             .is_ok_and(|pid| sys::wait(pid) == Ok(Status::Exited(0))),
-            Mode::ForkExit => sys::spawn_child(|| 0)
-                .is_ok_and(|pid| sys::wait(pid) == Ok(Status::Exited(0))),
+            Mode::ForkExit => {
+                sys::spawn_child(|| 0).is_ok_and(|pid| sys::wait(pid) == Ok(Status::Exited(0)))
+            }
             Mode::PipeMmap => pipe_mmap(),
         };
         ok += usize::from(good);
@@ -149,7 +153,11 @@ fn main() {
     let argv = [path.as_ptr(), zero.as_ptr(), std::ptr::null()];
     let envp = [std::ptr::null()];
 
-    c.equal("warm-up cycles that succeeded", cycles(mode, 10, &argv, &envp), 10);
+    c.equal(
+        "warm-up cycles that succeeded",
+        cycles(mode, 10, &argv, &envp),
+        10,
+    );
     let before = ledger();
     let start = sys::now_ms();
     let ok = cycles(mode, n, &argv, &envp);
@@ -174,7 +182,9 @@ fn main() {
             _ if exact => {
                 c.check(format_args!("{name} readable from /proc/meminfo"), false);
             }
-            _ => c.note(format_args!("no {name} in /proc/meminfo; not needed without --exact")),
+            _ => c.note(format_args!(
+                "no {name} in /proc/meminfo; not needed without --exact"
+            )),
         }
     }
     c.finish();
