@@ -142,5 +142,25 @@ else
     total_fail=$((total_fail + 1))
     status=1
 fi
+# `just run` as a user types it (scripts/test-run.sh): arguments arrive
+# unchanged, and bad binaries are refused before any build.
+"$here/test-run.sh" >"$log" 2>&1
+run_rc=$?
+grep -E '^(ok|FAIL) run: ' "$log"
+total_pass=$((total_pass + $(grep -c '^ok run: ' "$log")))
+run_fail=$(grep -c '^FAIL run: ' "$log")
+if ((run_rc != 0 || run_fail > 0)); then
+    ((run_fail)) || run_fail=1
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + run_fail))
+    status=1
+fi
+# `just gdb`: gdb in batch mode stops at the PVH entry and in pvh_main
+# (hard timeout inside; a random port so parallel runs do not collide).
+GDB_PORT=$((20000 + RANDOM % 20000)) "$here/qemu-gdb.sh" --check "$kernel" "$initrd" loglevel=5 >"$log" 2>&1
+rc=$?
+ok=0
+if ((rc == 0)); then ok=1; fi
+tally "$ok" "gdb stops at the kernel's entry"
 echo "$total_pass passed, $total_fail failed"
 exit "$status"
