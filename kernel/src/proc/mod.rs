@@ -12,6 +12,7 @@ pub mod hybrid;
 pub mod itimer;
 pub mod loader;
 pub mod pgrp;
+pub mod prctl;
 mod process;
 pub mod procfs;
 pub mod sched;
