@@ -73,21 +73,22 @@ kernel:
 # Boot to a BusyBox shell (init=/bin/sh) on the serial console (Ctrl-A X quits QEMU; KERNEL_ARGS=init=... overrides).
 qemu: deps kernel
     scripts/build-initramfs.sh
-    if [[ "${BOOT:-pvh}" == iso ]]; then just iso; fi
+    if [[ "${BOOT:-pvh}" == iso ]]; then {{just_executable()}} iso; fi
     scripts/qemu-run.sh --interactive --timeout 86400 {{ if env_var_or_default("BOOT", "pvh") == "iso" { "--iso build/kernel.iso" } else { "" } }} {{kernel_elf}} {{initramfs}} loglevel=5 init=/bin/sh ${KERNEL_ARGS:-}
 
 # ARGS reach init unchanged (positional arguments, quoted for the kernel command
-# line by scripts/run.sh). The binary is checked first (exists, x86_64 ELF, static:
-# no PT_INTERP), so a wrong one fails before anything is built.
+# line by scripts/run.sh); a relative BINARY is taken from where just was run.
+# The binary is checked first (exists, x86_64 ELF, static: no PT_INTERP), so a
+# wrong one fails before anything is built.
 
 # Boot with BINARY (a static x86_64 Linux program) as init, args as given; exit with its code.
 [positional-arguments]
 [no-exit-message]
 run BINARY *ARGS:
-    @scripts/check-static.py "$1"
+    @cd {{quote(invocation_directory())}} && {{quote(justfile_directory())}}/scripts/check-static.py "$1"
     {{just_executable()}} deps kernel
     scripts/build-initramfs.sh
-    scripts/run.sh {{kernel_elf}} {{initramfs}} "$@"
+    RUN_CWD={{quote(invocation_directory())}} scripts/run.sh {{kernel_elf}} {{initramfs}} "$@"
 
 # QEMU with its gdb stub on GDB_PORT (default 1234) and stopped (-S), serial output in
 # build/gdb/serial.log; gdb loads the kernel's symbols and breaks at the PVH entry

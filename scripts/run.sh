@@ -12,6 +12,11 @@ kernel=${1:?usage: run.sh KERNEL INITRD BINARY [ARGS...]}
 initrd=${2:?missing INITRD}
 binary=${3:?missing BINARY}
 shift 3
+# `just` runs recipes in the repository; a relative BINARY means the
+# directory the user ran `just` in (RUN_CWD).
+if [[ $binary != /* && -n ${RUN_CWD:-} ]]; then
+    binary=$RUN_CWD/$binary
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 
 quote() { # one command-line word that the kernel reads back as "$1"

@@ -15,7 +15,11 @@
 # process tests and manifest.ours again under fork=classic and
 # fork=ondemand, and
 # manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
-# for every boot: $KERNEL_ARGS.
+# for every boot: $KERNEL_ARGS. After the suites, single boots checked by
+# their logs: the kernel fault and stack-overflow reports, an unkillable
+# init, the interactive shell (test-shell.py), `just run` as a user types
+# it (test-run.sh: arguments unchanged, bad binaries refused at once; JUST
+# names the just binary) and `just gdb` in batch mode (qemu-gdb.sh --check).
 # Exits non-zero if a test failed, the runner's summary is missing, or
 # QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
 # the whole kernel log is printed on failure.
