@@ -12,6 +12,7 @@ need qemu-system-x86_64 qemu-system-x86
 need musl-gcc musl-tools
 need cpio cpio
 need python3 python3
+need gdb gdb
 
 if ! command -v cargo >/dev/null 2>&1; then
     echo "deps: cargo not found. Install Rust with rustup: https://rustup.rs" >&2

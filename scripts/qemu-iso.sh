@@ -2,12 +2,14 @@
 # Builds a bootable ISO (BIOS and UEFI) of the kernel with the Limine boot
 # loader, from a Limine binary release found at $LIMINE_DIR.
 # Usage: scripts/qemu-iso.sh KERNEL INITRD OUT.iso [KERNEL ARGS...]
+#        scripts/qemu-iso.sh --check   (only checks LIMINE_DIR and xorriso,
+#        so `just iso` says what is missing before building anything)
 set -euo pipefail
-kernel=${1:?usage: qemu-iso.sh KERNEL INITRD OUT.iso [ARGS...]}
-initrd=${2:?missing INITRD}
-out=${3:?missing OUT.iso}
-shift 3
-cmdline=${*:-loglevel=5}
+check_only=0
+if [[ ${1:-} == --check ]]; then
+    check_only=1
+    shift
+fi
 
 how_to_get() {
     cat >&2 <<'MSG'
@@ -26,6 +28,14 @@ for f in limine-bios.sys limine-bios-cd.bin limine-uefi-cd.bin BOOTX64.EFI; do
     [[ -f $LIMINE_DIR/$f ]] || { echo "qemu-iso: $LIMINE_DIR/$f missing" >&2; how_to_get; }
 done
 command -v xorriso >/dev/null || { echo "qemu-iso: install xorriso (apt-get install xorriso)" >&2; exit 1; }
+if ((check_only)); then
+    exit 0
+fi
+kernel=${1:?usage: qemu-iso.sh KERNEL INITRD OUT.iso [ARGS...]}
+initrd=${2:?missing INITRD}
+out=${3:?missing OUT.iso}
+shift 3
+cmdline=${*:-loglevel=5}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

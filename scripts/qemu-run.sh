@@ -9,6 +9,9 @@
 # --add FILE appends FILE to the initramfs as /run/NAME (a second cpio
 # archive after the first, which the kernel's unpacker accepts).
 #
+# QEMU_EXTRA_ARGS (split at whitespace) is appended to QEMU's arguments,
+# e.g. QEMU_EXTRA_ARGS='-d int -D build/qemu.log' or '-smp 2'.
+#
 # Exit status: the code the kernel passed to isa-debug-exit, decoded (for
 # `init=`: init's exit code, 128+signal for a death by signal, taken from
 # the kernel's "[kernel: init ... exit code N]" line so codes above 127
@@ -52,6 +55,9 @@ if [[ -n $iso ]]; then
 else
     args+=(-kernel "$kernel" -initrd "$initrd" -append "$*")
 fi
+# shellcheck source=scripts/qemu-extra.sh
+source "$here/qemu-extra.sh"
+args+=("${qemu_extra[@]}")
 if ((interactive)); then
     # The serial port is the terminal: raw mode so keys reach the kernel's
     # line discipline (Ctrl-A X quits QEMU).

@@ -15,7 +15,11 @@
 # process tests and manifest.ours again under fork=classic and
 # fork=ondemand, and
 # manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
-# for every boot: $KERNEL_ARGS.
+# for every boot: $KERNEL_ARGS. After the suites, single boots checked by
+# their logs: the kernel fault and stack-overflow reports, an unkillable
+# init, the interactive shell (test-shell.py), `just run` as a user types
+# it (test-run.sh: arguments unchanged, bad binaries refused at once; JUST
+# names the just binary) and `just gdb` in batch mode (qemu-gdb.sh --check).
 # Exits non-zero if a test failed, the runner's summary is missing, or
 # QEMU timed out (per-suite timeout: $QEMU_TEST_TIMEOUT, default 300 s);
 # the whole kernel log is printed on failure.
@@ -150,5 +154,25 @@ else
     total_fail=$((total_fail + 1))
     status=1
 fi
+# `just run` as a user types it (scripts/test-run.sh): arguments arrive
+# unchanged, and bad binaries are refused before any build.
+"$here/test-run.sh" >"$log" 2>&1
+run_rc=$?
+grep -E '^(ok|FAIL) run: ' "$log"
+total_pass=$((total_pass + $(grep -c '^ok run: ' "$log")))
+run_fail=$(grep -c '^FAIL run: ' "$log")
+if ((run_rc != 0 || run_fail > 0)); then
+    ((run_fail)) || run_fail=1
+    tr -d '\r' <"$log"
+    total_fail=$((total_fail + run_fail))
+    status=1
+fi
+# `just gdb`: gdb in batch mode stops at the PVH entry and in pvh_main
+# (hard timeout inside; a random port so parallel runs do not collide).
+GDB_PORT=$((20000 + RANDOM % 20000)) "$here/qemu-gdb.sh" --check "$kernel" "$initrd" loglevel=5 >"$log" 2>&1
+rc=$?
+ok=0
+if ((rc == 0)); then ok=1; fi
+tally "$ok" "gdb stops at the kernel's entry"
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

@@ -28,6 +28,8 @@ class Console:
             "-serial", "stdio", "-kernel", kernel, "-initrd", initrd,
             "-append", "loglevel=4 init=/bin/sh",
         ]
+        # QEMU_EXTRA_ARGS (split at whitespace) goes on every boot.
+        args += os.environ.get("QEMU_EXTRA_ARGS", "").split()
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
         self.buf = b""

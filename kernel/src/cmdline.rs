@@ -1,5 +1,7 @@
 //! The kernel command line: `init=`, `loglevel=`, `fork=`, `runtests=` and
-//! the words after them that become init's arguments (after `--`).
+//! the words after them that become init's arguments (after `--`). The
+//! line is split into words by the host-tested `cmdline` crate, with
+//! Linux's double-quote rules (`"a b"` and `name="a b"`).
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -36,17 +38,15 @@ pub struct Cmdline {
 }
 
 impl Cmdline {
-    /// Parses a space-separated command line.
+    /// Parses a command line.
     pub fn parse(s: &str) -> Self {
+        let line = cmdline::Line::parse(s);
         let mut c = Cmdline {
             raw: s.trim().to_string(),
+            init_args: line.init_args,
             ..Cmdline::default()
         };
-        let mut words = s.split_ascii_whitespace();
-        for w in words.by_ref() {
-            if w == "--" {
-                break;
-            }
+        for w in line.kernel {
             match w.split_once('=') {
                 Some(("init", v)) => c.init = Some(v.to_string()),
                 Some(("loglevel", v)) => c.loglevel = v.parse().ok(),
@@ -56,10 +56,9 @@ impl Cmdline {
                 None if w == "probe" => c.probe = true,
                 None if w == "faulttest" => c.faulttest = true,
                 None if w == "stacktest" => c.stacktest = true,
-                _ => c.unknown.push(w.to_string()),
+                _ => c.unknown.push(w),
             }
         }
-        c.init_args = words.map(|w| w.to_string()).collect();
         c
     }
 }

@@ -7,6 +7,10 @@ pub mod pvh;
 
 use arrayvec::{ArrayString, ArrayVec};
 
+/// Longest kernel command line kept, in bytes: Linux's x86
+/// `COMMAND_LINE_SIZE`.
+pub const CMDLINE_MAX: usize = 2048;
+
 /// Most memory-map entries kept; firmware maps are far smaller.
 pub const MAX_REGIONS: usize = 128;
 
@@ -33,8 +37,8 @@ pub struct BootInfo {
     pub kernel_phys_base: u64,
     /// Physical range of the initramfs, if one was passed.
     pub initramfs: Option<(u64, u64)>,
-    /// The kernel command line.
-    pub cmdline: ArrayString<1024>,
+    /// The kernel command line (Linux's x86 limit, COMMAND_LINE_SIZE).
+    pub cmdline: ArrayString<CMDLINE_MAX>,
     /// Physical address of the ACPI RSDP, if known.
     pub rsdp: Option<u64>,
     /// Which entry booted us, for the log.
@@ -55,13 +59,20 @@ impl BootInfo {
         }
     }
 
-    /// Appends `s` to the command line, dropping what does not fit.
+    /// Sets the command line from the loader's NUL-terminated bytes,
+    /// dropping what does not fit. UTF-8 is kept (an argument for init may
+    /// be any text); a byte that is not valid UTF-8 becomes `?`.
     pub fn set_cmdline(&mut self, bytes: &[u8]) {
         self.cmdline.clear();
-        for &b in bytes.iter().take_while(|&&b| b != 0) {
-            let c = if b.is_ascii() { b as char } else { '?' };
-            if self.cmdline.try_push(c).is_err() {
-                break;
+        let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        for chunk in bytes[..len].utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if self.cmdline.try_push(c).is_err() {
+                    return;
+                }
+            }
+            if !chunk.invalid().is_empty() && self.cmdline.try_push('?').is_err() {
+                return;
             }
         }
     }

@@ -56,8 +56,11 @@ pub extern "C" fn pvh_main(start_info: u32) -> ! {
     }
     if si.cmdline_paddr != 0 {
         // SAFETY: the command line is a NUL-terminated string in low memory
-        // (below 1 GiB, covered by the boot map); we read at most 1 KiB.
-        let bytes = unsafe { core::slice::from_raw_parts(boot_ptr::<u8>(si.cmdline_paddr), 1024) };
+        // (below 1 GiB, covered by the boot map); we read at most
+        // CMDLINE_MAX bytes, which stay in that range.
+        let bytes = unsafe {
+            core::slice::from_raw_parts(boot_ptr::<u8>(si.cmdline_paddr), super::CMDLINE_MAX)
+        };
         info.set_cmdline(bytes);
     }
     if si.nr_modules > 0 && si.modlist_paddr != 0 {

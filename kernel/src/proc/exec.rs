@@ -78,6 +78,8 @@ pub fn execve(
     crate::arch::set_fs_base(0);
     me.clear_child_tid.store(0, Ordering::Relaxed);
     *p.name.lock() = String::from(path);
+    me.comm.reset();
+    p.ctl.on_exec();
     *p.cmdline.lock() = super::cmdline_of(argv);
     p.did_exec.store(true, Ordering::Relaxed);
     FpuState::default().restore();

@@ -123,8 +123,10 @@ fn finish_process(p: &Arc<Process>, status: i32) {
 
 fn reparent_children(p: &Arc<Process>) {
     let children: Vec<Arc<Process>> = core::mem::take(&mut *p.children.lock());
+    super::prctl::parent_died(p, &children);
     let init = INIT_PID.load(Ordering::Relaxed);
-    let reaper = find(init).filter(|r| r.pid != p.pid && !r.is_zombie());
+    let reaper = super::prctl::subreaper_of(p)
+        .or_else(|| find(init).filter(|r| r.pid != p.pid && !r.is_zombie()));
     for c in children {
         match &reaper {
             Some(r) => {

@@ -119,6 +119,7 @@ fn setup_thread(me: &Thread, t: &Thread, args: CloneArgs) {
     if args.flags & CLONE_CHILD_CLEARTID != 0 {
         t.clear_child_tid.store(args.child_tid, Ordering::Relaxed);
     }
+    t.comm.copy_from(&me.comm);
 }
 
 /// A forked child's thread keeps the caller's alternate stack (a new
@@ -223,6 +224,7 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         },
     }
     .build();
+    child.ctl.inherit(&parent.ctl);
     let Some(t) = Thread::user(pid, child.clone(), child_frame(frame, args.stack)) else {
         super::discard(&child);
         return Err(Errno::ENOMEM);

@@ -13,6 +13,7 @@ pub mod itimer;
 pub mod loader;
 mod oom;
 pub mod pgrp;
+pub mod prctl;
 mod process;
 pub mod procfs;
 pub mod sched;

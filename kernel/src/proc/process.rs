@@ -121,6 +121,8 @@ pub struct Process {
     pub did_exec: AtomicBool,
     /// A hybrid fork child's borrowing window (empty for everyone else).
     pub hybrid: super::hybrid::Window,
+    /// `prctl` settings (parent-death signal, dumpable, ...).
+    pub ctl: super::prctl::ProcessCtl,
     root: AtomicU64,
 }
 
@@ -220,6 +222,7 @@ impl NewProcess {
             children_cpu_ns: AtomicU64::new(0),
             did_exec: AtomicBool::new(false),
             hybrid: super::hybrid::Window::default(),
+            ctl: super::prctl::ProcessCtl::default(),
             root: AtomicU64::new(root),
         })
     }

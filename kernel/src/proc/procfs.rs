@@ -29,7 +29,7 @@ pub enum Node {
     Dir(Vec<(String, u8)>),
 }
 
-const PID_FILES: [&str; 3] = ["cmdline", "stat", "status"];
+const PID_FILES: [&str; 4] = ["cmdline", "comm", "stat", "status"];
 
 fn dir(names: impl IntoIterator<Item = (String, u8)>) -> Node {
     let mut v: Vec<(String, u8)> = [(".".into(), DT_DIR), ("..".into(), DT_DIR)].into();
@@ -68,6 +68,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
                 None => {
                     return Ok(dir(PID_FILES.iter().map(|n| (String::from(*n), DT_REG))));
                 }
+                Some("comm") => format!("{}\n", super::prctl::process_comm(&p)),
                 Some("stat") => stat(&p),
                 Some("status") => status(&p),
                 Some("cmdline") => {
@@ -174,8 +175,7 @@ fn state(p: &Process) -> (char, &'static str) {
 }
 
 fn stat(p: &Process) -> String {
-    let name = p.name.lock().clone();
-    let comm = name.rsplit('/').next().unwrap_or("");
+    let comm = super::prctl::process_comm(p);
     let ticks = p.cpu_ns() / 10_000_000; // USER_HZ = 100
     format!(
         "{} ({}) {} {} {} {} 0 {} 0 0 0 0 0 {} 0 0 0 20 0 {} 0 0 0 0\n",
@@ -192,8 +192,7 @@ fn stat(p: &Process) -> String {
 }
 
 fn status(p: &Process) -> String {
-    let name = p.name.lock().clone();
-    let comm = name.rsplit('/').next().unwrap_or("");
+    let comm = super::prctl::process_comm(p);
     format!(
         "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\nThreads:\t{}\n",
         comm,

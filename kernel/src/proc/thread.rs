@@ -56,6 +56,8 @@ pub struct Thread {
     /// Alternate signal stack (ss_sp, ss_flags, ss_size), per thread as
     /// on Linux.
     pub altstack: spin::Mutex<(u64, i32, u64)>,
+    /// The thread's name (`prctl(PR_SET_NAME)`).
+    pub comm: super::prctl::Comm,
 }
 
 impl core::fmt::Debug for Thread {
@@ -98,6 +100,7 @@ impl Thread {
             cpu_ns: AtomicU64::new(0),
             ran_since: AtomicU64::new(0),
             altstack: spin::Mutex::new((0, linux_abi::signal::SS_DISABLE, 0)),
+            comm: super::prctl::Comm::default(),
         };
         if let Some(start) = start {
             let stack = KernelStack::new()?;

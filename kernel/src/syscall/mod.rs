@@ -7,6 +7,7 @@ mod lookup;
 mod mem;
 mod misc;
 mod path;
+mod prctl;
 mod process;
 mod signal;
 mod stat;
@@ -173,6 +174,8 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::STATX => stat::statx(a[0], a[1], a[2], a[3], a[4]),
         nr::SCHED_GETAFFINITY => misc::sched_getaffinity(a[0], a[1], a[2]),
         nr::RT_SIGRETURN => signal::rt_sigreturn(frame),
+        nr::PRCTL => prctl::prctl(a[0], a[1], a[2], a[3], a[4]),
+        nr::RSEQ => prctl::rseq(),
         _ => unknown(n as u64),
     }
 }
@@ -187,6 +190,9 @@ fn unknown(n: u64) -> SysResult {
     }
     let name = syscall_name(n).unwrap_or("?");
     let pid = crate::proc::current_process().map_or(0, |p| p.pid);
-    crate::warn!("pid {pid}: unsupported syscall {n} ({name}): ENOSYS");
+    // Info, not a warning: a program that probes for a newer call and
+    // falls back (as libc does) is normal, and the default log stays
+    // quiet; `loglevel=7` shows each number once.
+    crate::info!("pid {pid}: unsupported syscall {n} ({name}): ENOSYS");
     Err(Errno::ENOSYS)
 }

@@ -46,8 +46,9 @@ pub fn fork_exec_safe(n: usize) -> bool {
         // Thread bookkeeping libc's fork wrapper does: kernel state only
         // (the addresses are stored, written at exit by copy_to_user).
         | nr::SET_TID_ADDRESS | nr::SET_ROBUST_LIST | nr::ARCH_PRCTL
-        // BusyBox names a forked applet with prctl(PR_SET_NAME): kernel
-        // state (this kernel has no prctl yet: ENOSYS, no effect at all).
+        // BusyBox names a forked applet with prctl(PR_SET_NAME), a
+        // supervisor's child asks for PR_SET_PDEATHSIG: kernel state
+        // (PR_GET_* results by copy_to_user).
         | nr::PRCTL
         // Working directory, file-creation mask: kernel state.
         | nr::CHDIR | nr::FCHDIR | nr::UMASK
