@@ -11,13 +11,15 @@
 # here with musl-gcc and appended to INITRD as /ktests); the process tests
 # of user/proc-tests (/tests/proc/manifest, manifest.ours: no leak,
 # manifest.hybrid: the window's counters; manifest.oom with a promotion
-# failed on purpose); then the kernel's tests, the
+# failed on purpose); the process tests and the failed promotion again
+# with promote=classic (the default promotes into on-demand form); then
+# the kernel's tests, the
 # process tests and manifest.ours again under fork=classic and
 # fork=ondemand, and
 # manifest.ghost under fork=ghost (the libc barrier). Extra kernel words
 # for every boot: $KERNEL_ARGS. After the suites, single boots checked by
 # their logs: the kernel fault and stack-overflow reports, an unkillable
-# init, the interactive shell (test-shell.py), `just run` as a user types
+# init, out of memory in init (a child dies instead), the interactive shell (test-shell.py), `just run` as a user types
 # it (test-run.sh: arguments unchanged, bad binaries refused at once; JUST
 # names the just binary) and `just gdb` in batch mode (qemu-gdb.sh --check).
 # Exits non-zero if a test failed, the runner's summary is missing, or
@@ -32,6 +34,8 @@ manifests=("$@")
     /tests/manifest /ktests/manifest
     /tests/proc/manifest /tests/proc/manifest.ours /tests/proc/manifest.hybrid
     fork=hybrid,fail_promotion=1:/tests/proc/manifest.oom
+    fork=hybrid,promote=classic:/tests/proc/manifest
+    fork=hybrid,promote=classic,fail_promotion=1:/tests/proc/manifest.oom
     fork=classic:/ktests/manifest fork=classic:/tests/proc/manifest
     fork=classic:/tests/proc/manifest.ours
     fork=ondemand:/ktests/manifest fork=ondemand:/tests/proc/manifest

@@ -30,6 +30,10 @@ pub struct Cmdline {
     /// for the test of the out-of-memory path: the first N hybrid
     /// promotions find no free frame.
     pub fail_promotion: u32,
+    /// `promote=classic|ondemand`: what a promoted hybrid child becomes
+    /// (default on-demand: promotion then costs what an on-demand fork
+    /// costs); stored as given.
+    pub promote: Option<String>,
     /// The whole line as given (`/proc/cmdline`).
     pub raw: String,
     /// Words the kernel did not recognise (passed to init's environment
@@ -53,6 +57,7 @@ impl Cmdline {
                 Some(("fork", v)) => c.fork = Some(v.to_string()),
                 Some(("runtests", v)) => c.runtests = Some(v.to_string()),
                 Some(("fail_promotion", v)) => c.fail_promotion = v.parse().unwrap_or(0),
+                Some(("promote", v)) => c.promote = Some(v.to_string()),
                 None if w == "probe" => c.probe = true,
                 None if w == "faulttest" => c.faulttest = true,
                 None if w == "stacktest" => c.stacktest = true,

@@ -105,7 +105,7 @@ mod vma;
 
 pub use access::PageFault;
 pub use flush::TlbFlush;
-pub use fork::{Child, EagerPages, Forked, PromoteFlush, Strategy, StrategyKind};
+pub use fork::{Child, EagerPages, Forked, PromoteFlush, PromoteTarget, Strategy, StrategyKind};
 pub use frame_cache::FRAME_CACHE_CAPACITY;
 pub use mm::{Config, Mm};
 pub use phys::{FrameAlloc, PhysMem};

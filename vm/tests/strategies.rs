@@ -2,9 +2,11 @@
 
 use vm::host::{host_mm, HostMm};
 use vm::{
-    Access, AddressSpace, Child, EagerPages, Fault, Prot, SegvCause, Strategy, StrategyKind,
-    VmError, Vma, VmaKind,
+    Access, AddressSpace, Child, EagerPages, Fault, PromoteTarget, Prot, SegvCause, Strategy,
+    StrategyKind, VmError, Vma, VmaKind,
 };
+
+const TARGETS: [PromoteTarget; 2] = [PromoteTarget::Classic, PromoteTarget::OnDemand];
 
 const HEAP: u64 = 0x40_0000;
 const STACK: u64 = 0x7fff_0000_0000;
@@ -378,42 +380,69 @@ fn lent_parent_and_borrowing_child_refuse_changes() {
 }
 
 #[test]
-fn promotion_equals_a_classic_fork_with_the_childs_writes_kept() {
-    let (mut mm, mut p) = hybrid_fixture();
-    let mut c = own(p
-        .fork(&mut mm, Strategy::Hybrid(EagerPages::none()))
-        .unwrap()
-        .child);
-    write(&mut c, &mut mm, HEAP, 1000);
-    let flush = c.promote(&mut mm, &mut p).unwrap();
-    flush.parent.ignore();
-    flush.child.ignore();
-    assert!(!c.is_borrowing() && !p.is_lent());
-    // Now both run: every private page is COW in both.
-    assert!(p.translate(&mm, HEAP + 4096, Access::Write).is_err());
-    write(&mut p, &mut mm, HEAP + 4096, 7);
-    write(&mut c, &mut mm, HEAP + 2 * 4096, 8);
-    assert_eq!(read(&c, &mm, HEAP), 1000);
-    assert_eq!(read(&p, &mm, HEAP), 1);
-    assert_eq!(
-        (read(&p, &mm, HEAP + 4096), read(&c, &mm, HEAP + 4096)),
-        (7, 2)
-    );
-    assert_eq!(
-        (
-            read(&p, &mm, HEAP + 2 * 4096),
-            read(&c, &mm, HEAP + 2 * 4096)
-        ),
-        (3, 8)
-    );
-    // A promoted child may change its areas and fork.
-    c.unmap(&mut mm, HEAP..HEAP + 4096).unwrap().ignore();
-    let g = own(c.fork(&mut mm, Strategy::Classic).unwrap().child);
-    for s in [g, c, p] {
-        s.destroy(&mut mm).unwrap();
+fn promotion_equals_a_fork_of_its_target_with_the_childs_writes_kept() {
+    for target in TARGETS {
+        let (mut mm, mut p) = hybrid_fixture();
+        let mut c = own(p
+            .fork(&mut mm, Strategy::Hybrid(EagerPages::none()))
+            .unwrap()
+            .child);
+        write(&mut c, &mut mm, HEAP, 1000);
+        let copied_before = mm.stats.of(StrategyKind::Hybrid).tables_copied;
+        let flush = c.promote(&mut mm, &mut p, target).unwrap();
+        flush.parent.ignore();
+        flush.child.ignore();
+        assert!(!c.is_borrowing() && !p.is_lent());
+        let hybrid = mm.stats.of(StrategyKind::Hybrid);
+        match target {
+            // The heap's last-level table was never copied by the child's
+            // write (it copied its own path): classic copies the rest.
+            PromoteTarget::Classic => assert_eq!(hybrid.tables_shared, 0),
+            // On-demand copies no last-level table: it shares the stack's.
+            PromoteTarget::OnDemand => {
+                assert!(hybrid.tables_shared >= 1, "{target:?}: {hybrid:?}");
+                assert!(
+                    hybrid.tables_copied - copied_before <= 3,
+                    "{target:?}: {hybrid:?}"
+                );
+            }
+        }
+        // Now both run: neither may write a private page in place.
+        assert!(p.translate(&mm, HEAP + 4096, Access::Write).is_err());
+        assert!(p.translate(&mm, STACK - 0x100, Access::Write).is_err());
+        write(&mut p, &mut mm, HEAP + 4096, 7);
+        write(&mut c, &mut mm, HEAP + 2 * 4096, 8);
+        write(&mut p, &mut mm, STACK - 0x100, 9);
+        write(&mut c, &mut mm, STACK - 0x100, 10);
+        assert_eq!(read(&c, &mm, HEAP), 1000, "{target:?}");
+        assert_eq!(read(&p, &mm, HEAP), 1, "{target:?}");
+        assert_eq!(
+            (read(&p, &mm, HEAP + 4096), read(&c, &mm, HEAP + 4096)),
+            (7, 2),
+            "{target:?}"
+        );
+        assert_eq!(
+            (
+                read(&p, &mm, HEAP + 2 * 4096),
+                read(&c, &mm, HEAP + 2 * 4096)
+            ),
+            (3, 8),
+            "{target:?}"
+        );
+        assert_eq!(
+            (read(&p, &mm, STACK - 0x100), read(&c, &mm, STACK - 0x100)),
+            (9, 10),
+            "{target:?}: each sees its own write to the same page"
+        );
+        // A promoted child may change its areas and fork.
+        c.unmap(&mut mm, HEAP..HEAP + 4096).unwrap().ignore();
+        let g = own(c.fork(&mut mm, Strategy::Classic).unwrap().child);
+        for s in [g, c, p] {
+            s.destroy(&mut mm).unwrap();
+        }
+        assert_eq!(mm.frames_in_use(), 0, "{target:?}");
+        assert_eq!(mm.stats.of(StrategyKind::Hybrid).promotions, 1);
     }
-    assert_eq!(mm.frames_in_use(), 0);
-    assert_eq!(mm.stats.of(StrategyKind::Hybrid).promotions, 1);
 }
 
 #[test]
@@ -446,7 +475,7 @@ fn shared_mappings_stay_shared_under_every_strategy() {
             "child's write is the parent's"
         );
         if hybrid {
-            c.promote(&mut mm, &mut p)
+            c.promote(&mut mm, &mut p, PromoteTarget::OnDemand)
                 .map(|f| (f.parent.ignore(), f.child.ignore()))
                 .unwrap();
         }
@@ -522,7 +551,10 @@ fn a_fork_that_runs_out_of_frames_half_way_leaks_nothing() {
 
 #[test]
 fn promotion_out_of_memory_changes_nothing() {
-    for limit in CACHE_LIMITS {
+    for (limit, target) in CACHE_LIMITS
+        .into_iter()
+        .flat_map(|l| TARGETS.map(|t| (l, t)))
+    {
         let (mut mm, mut p) = hybrid_fixture();
         let mut c = own(p
             .fork(&mut mm, Strategy::Hybrid(EagerPages::none()))
@@ -533,11 +565,11 @@ fn promotion_out_of_memory_changes_nothing() {
         let trigger = mm.allocator().failure_trigger();
         let (ps, cs) = (p.table_snapshot(&mm), c.table_snapshot(&mm));
         let in_use = mm.frames_in_use();
-        trigger.fail_after(1);
+        trigger.fail_after(0);
         assert_eq!(
-            c.promote(&mut mm, &mut p).err(),
+            c.promote(&mut mm, &mut p, target).err(),
             Some(VmError::OutOfMemory),
-            "cache limit {limit}"
+            "cache limit {limit}, {target:?}"
         );
         trigger.disarm();
         assert_eq!((p.table_snapshot(&mm), c.table_snapshot(&mm)), (ps, cs));

@@ -137,6 +137,9 @@ enum Window {
     Shared,
     /// A hybrid child borrows: the parent waits, the child may be promoted.
     Borrowing,
+    /// The hybrid policy forked on demand (the parent's children live on):
+    /// the parent goes on at once.
+    Adapted,
 }
 
 /// The child's memory: shared (CLONE_VM, counted as a vfork by `vm`) or
@@ -160,12 +163,15 @@ fn child_mem(
     let memref = parent.mem();
     let mut g = memref.lock();
     let m = g.as_mut().ok_or(Errno::ENOMEM)?;
+    let on_demand = matches!(strategy, Strategy::OnDemand);
     let forked = with_mm(|mm| m.space.fork(mm, strategy)).map_err(|_| Errno::ENOMEM)?;
     user::flush(forked.parent_flush, m.space.root());
     Ok(match forked.child {
         Child::Space(space) => {
             let window = if space.is_borrowing() {
                 Window::Borrowing
+            } else if on_demand && policy() == super::fork_policy::Policy::Hybrid {
+                Window::Adapted
             } else {
                 Window::None
             };
@@ -244,6 +250,9 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
     }
     if window == Window::Borrowing {
         super::hybrid::begin(&child, parent.mem());
+    }
+    if window == Window::Adapted {
+        super::fork_adapt::forked_on_demand(&child);
     }
     match super::find(ppid) {
         Some(pp) => pp.children.lock().push(child.clone()),

@@ -64,6 +64,8 @@ impl Policy {
             Policy::Classic => Strategy::Classic,
             Policy::OnDemand => Strategy::OnDemand,
             Policy::Hybrid if parent.thread_count() > 1 => Strategy::Classic,
+            // Its recent children lived on: no window (fork_adapt).
+            Policy::Hybrid if super::fork_adapt::fork_on_demand(parent) => Strategy::OnDemand,
             Policy::Hybrid => Strategy::Hybrid(EagerPages::for_libc_fork(child_rsp, child_fs_base)),
             Policy::Ghost => Strategy::Vfork,
         }

@@ -10,7 +10,8 @@
 //! - promotion ([`promote`]): a syscall a fork+exec child does not make
 //!   (the syscall layer decides), any sleep ([`before_sleep`]), running
 //!   past [`BUDGET_NS`] of CPU ([`check_budget`]), or its parent being
-//!   killed; the child becomes a classic child and the parent wakes;
+//!   killed; the child becomes an on-demand child (or a classic one,
+//!   `promote=classic`) and the parent wakes;
 //! - out of memory during promotion: the child is killed (never the
 //!   parent) and leaves by exit.
 use super::{sched, MemRef, Process};
@@ -20,6 +21,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use linux_abi::process::wait_status_signaled;
 use linux_abi::signal::SIGKILL;
 use spin::{Mutex, Once};
+use vm::PromoteTarget;
 
 /// CPU time a borrowing child may use before it is promoted: one
 /// scheduler timeslice (10 ticks of 1 ms).
@@ -144,9 +146,11 @@ pub fn promote(child: &Process, reason: Reason) -> bool {
         match (cg.as_mut(), pg.as_mut()) {
             (Some(c), Some(p)) => match with_mm(|mm| {
                 if injected_failure() {
-                    user::refusing_frames(mm, |mm| c.space.promote(mm, &mut p.space))
+                    user::refusing_frames(mm, |mm| {
+                        c.space.promote(mm, &mut p.space, promote_target())
+                    })
                 } else {
-                    c.space.promote(mm, &mut p.space)
+                    c.space.promote(mm, &mut p.space, promote_target())
                 }
             }) {
                 Ok(f) => {
@@ -171,10 +175,27 @@ pub fn promote(child: &Process, reason: Reason) -> bool {
     drop(lender);
     child.hybrid.borrowing.store(false, Ordering::Relaxed);
     count(reason);
+    super::fork_adapt::promoted(child, reason != Reason::ParentKilled);
     crate::debug!("pid {}: promoted ({reason:?})", child.pid);
     child.vfork_done.store(true, Ordering::Relaxed);
     child.vfork_wait.wake_all();
     true
+}
+
+/// What promotion turns a child into: `promote=` on the kernel command
+/// line, on-demand form by default (the cost of an on-demand fork, not a
+/// classic one: a long-lived child of a big parent, the snapshot pattern,
+/// must not stall its parent for a full table copy).
+pub fn promote_target() -> PromoteTarget {
+    static TARGET: Once<PromoteTarget> = Once::new();
+    *TARGET.call_once(|| match crate::cmdline().promote.as_deref() {
+        None | Some("ondemand") => PromoteTarget::OnDemand,
+        Some("classic") => PromoteTarget::Classic,
+        Some(other) => {
+            crate::warn!("promote={other} is unknown: using ondemand");
+            PromoteTarget::OnDemand
+        }
+    })
 }
 
 /// Whether this promotion is one of the first `fail_promotion=N` (kernel

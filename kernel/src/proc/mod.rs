@@ -6,6 +6,7 @@
 pub mod exec;
 pub mod exit;
 pub mod fork;
+pub mod fork_adapt;
 pub mod fork_policy;
 pub mod futex;
 pub mod hybrid;

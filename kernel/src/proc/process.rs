@@ -123,6 +123,8 @@ pub struct Process {
     pub hybrid: super::hybrid::Window,
     /// `prctl` settings (parent-death signal, dumpable, ...).
     pub ctl: super::prctl::ProcessCtl,
+    /// How its hybrid children left the window (the adaptive rule).
+    pub fork_history: super::fork_adapt::History,
     root: AtomicU64,
 }
 
@@ -222,6 +224,7 @@ impl NewProcess {
             children_cpu_ns: AtomicU64::new(0),
             did_exec: AtomicBool::new(false),
             hybrid: super::hybrid::Window::default(),
+            fork_history: super::fork_adapt::History::default(),
             ctl: super::prctl::ProcessCtl::default(),
             root: AtomicU64::new(root),
         })

@@ -121,6 +121,11 @@ fn forkstat() -> String {
     let stats = crate::mm::user::with_mm(|mm| mm.stats);
     let mut s = String::new();
     let _ = writeln!(s, "fork_policy: {}", super::fork_policy::policy().name());
+    let target = match super::hybrid::promote_target() {
+        vm::PromoteTarget::OnDemand => "ondemand",
+        vm::PromoteTarget::Classic => "classic",
+    };
+    let _ = writeln!(s, "promote_target: {target}");
     for kind in StrategyKind::ALL {
         let c = stats.of(kind);
         let _ = writeln!(
@@ -151,6 +156,11 @@ fn forkstat() -> String {
         let _ = write!(s, " {reason}={n}");
     }
     s.push('\n');
+    let (ondemand_forks, back) = super::fork_adapt::counts();
+    let _ = writeln!(
+        s,
+        "hybrid adaptive: ondemand_forks={ondemand_forks} back_to_hybrid={back}"
+    );
     let (exec, exit, killed, oom) = super::hybrid::window_ends();
     let _ = writeln!(
         s,

@@ -13,11 +13,21 @@ pub struct Mapping {
 impl Mapping {
     /// mmap(NULL, len, PROT_READ|PROT_WRITE, flags, fd, 0).
     pub fn new(len: usize, flags: i32, fd: i32) -> Result<Self, i32> {
-        // SAFETY: a fresh mapping at an address the kernel picks cannot
-        // alias any Rust object.
+        Self::new_near(0, len, flags, fd)
+    }
+
+    /// A private anonymous mapping placed at `hint` if that range is free
+    /// (no MAP_FIXED: elsewhere otherwise, as the kernel picks).
+    pub fn anon_near(hint: usize, len: usize) -> Result<Self, i32> {
+        Self::new_near(hint, len, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1)
+    }
+
+    fn new_near(hint: usize, len: usize, flags: i32, fd: i32) -> Result<Self, i32> {
+        // SAFETY: without MAP_FIXED the kernel never maps over existing
+        // mappings, so the new one cannot alias any Rust object.
         let ptr = unsafe {
             libc::mmap(
-                std::ptr::null_mut(),
+                hint as *mut libc::c_void,
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
                 flags,

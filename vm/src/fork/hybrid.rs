@@ -5,12 +5,16 @@
 //! child write faults and copies the path of tables down to the page into
 //! the child alone. The parent's tables are never written while borrowed;
 //! the parent must not run until the child calls [`AddressSpace::release`]
-//! (exec or exit) or is promoted with [`AddressSpace::promote`].
+//! (exec or exit) or is promoted with [`AddressSpace::promote`], into an
+//! on-demand child (its borrowed last-level tables become shared,
+//! write-protected in both: what an on-demand fork costs) or a classic one
+//! (every borrowed table copied: what a classic fork costs).
 
 use core::sync::atomic::Ordering;
 use x86_64::structures::paging::{PageTableFlags as F, PhysFrame};
 
 use super::classic::{copy_tree, count_owned_tables, share_leaf};
+use super::on_demand::{copy_upper, count_upper_tables};
 use super::{Child, EagerPages, Forked, StrategyKind};
 use crate::entry::{Pte, BORROWED, SHARED_TABLE};
 use crate::fault::Need;
@@ -19,6 +23,18 @@ use crate::phys::{FrameAlloc, PhysMem, PresentEntries};
 use crate::space::{AddressSpace, Role};
 use crate::teardown::free_tree;
 use crate::{TlbFlush, VmError};
+
+/// What a promoted hybrid child becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromoteTarget {
+    /// As if classic fork ran at promotion: every table the child still
+    /// borrows is copied, private pages become copy-on-write in both.
+    Classic,
+    /// As if an on-demand fork ran at promotion: the upper tables the child
+    /// borrows are copied and the last-level tables shared, write-protected
+    /// in both spaces, so promotion costs O(upper tables).
+    OnDemand,
+}
 
 /// What promotion requires each space to flush.
 #[derive(Debug)]
@@ -87,14 +103,17 @@ impl AddressSpace {
         mm.stats.of_mut(StrategyKind::Hybrid).releases += 1;
     }
 
-    /// Turns a borrowing hybrid child into a classic child of `parent`, as
-    /// if classic fork had run now: what the child wrote stays, everything
-    /// it still borrows becomes its own (tables copied, private pages COW
-    /// in both). Out of memory leaves both unchanged.
+    /// Turns a borrowing hybrid child into a `target` child of `parent`, as
+    /// if that fork had run now: what the child wrote stays, everything it
+    /// still borrows becomes its own (classic: tables copied, private pages
+    /// COW in both; on-demand: upper tables copied, last-level tables
+    /// shared write-protected in both). Out of memory leaves both
+    /// unchanged.
     pub fn promote<P: PhysMem, A: FrameAlloc>(
         &mut self,
         mm: &mut Mm<P, A>,
         parent: &mut AddressSpace,
+        target: PromoteTarget,
     ) -> Result<PromoteFlush, VmError> {
         let Role::Borrower(lent) = &self.role else {
             return Err(VmError::NotBorrowing);
@@ -103,8 +122,9 @@ impl AddressSpace {
             return Err(VmError::NotBorrowing);
         }
         let (root, parent_root) = (self.root(), parent.root());
-        let mut pool = mm.reserve(count_promote(mm, root, Some(parent_root), 4))?;
-        promote_table(mm, root, Some(parent_root), 4, &mut pool);
+        let need = count_promote(mm, root, Some(parent_root), 4, target);
+        let mut pool = mm.reserve(need)?;
+        promote_table(mm, root, Some(parent_root), 4, target, &mut pool);
         mm.unreserve(pool);
         parent.lent.fetch_sub(1, Ordering::AcqRel);
         self.role = Role::Owner;
@@ -133,6 +153,7 @@ fn count_promote<P: PhysMem, A: FrameAlloc>(
     table: PhysFrame,
     parent_table: Option<PhysFrame>,
     level: u8,
+    target: PromoteTarget,
 ) -> usize {
     if level == 1 {
         return 0;
@@ -143,11 +164,14 @@ fn count_promote<P: PhysMem, A: FrameAlloc>(
         let pe = parent_sub(mm, parent_table, idx);
         if ce.has(BORROWED) {
             let pe = pe.expect("borrowed entry without a parent entry");
-            if !(level == 2 && pe.has(SHARED_TABLE)) {
-                n += count_owned_tables(mm, pe.frame(), level - 1);
-            }
+            n += match target {
+                _ if level == 2 && pe.has(SHARED_TABLE) => 0,
+                PromoteTarget::OnDemand if level == 2 => 0,
+                PromoteTarget::OnDemand => count_upper_tables(mm, pe.frame(), level - 1),
+                PromoteTarget::Classic => count_owned_tables(mm, pe.frame(), level - 1),
+            };
         } else {
-            n += count_promote(mm, ce.frame(), pe.map(Pte::frame), level - 1);
+            n += count_promote(mm, ce.frame(), pe.map(Pte::frame), level - 1, target);
         }
     }
     n
@@ -158,6 +182,7 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
     table: PhysFrame,
     parent_table: Option<PhysFrame>,
     level: u8,
+    target: PromoteTarget,
     pool: &mut Pool,
 ) {
     let mut present = PresentEntries::managed(table, level);
@@ -171,6 +196,25 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
             } else if level == 2 && pe.has(SHARED_TABLE) {
                 mm.refs.share(pe.frame());
                 pe
+            } else if target == PromoteTarget::OnDemand && level == 2 {
+                // The parent's last-level table, shared: neither space may
+                // write below this entry until its first write fault copies
+                // the table (or, for its last holder, takes it back).
+                mm.refs.share(pe.frame());
+                let shared = pe.without(F::WRITABLE).with(SHARED_TABLE);
+                mm.set_entry(pt, idx, shared);
+                mm.stats.of_mut(StrategyKind::Hybrid).tables_shared += 1;
+                shared
+            } else if target == PromoteTarget::OnDemand {
+                // A level-2 copy is written whole by `copy_upper`.
+                let sub = if level == 3 {
+                    pool.take()
+                } else {
+                    pool.take_zeroed(mm)
+                };
+                copy_upper(mm, pe.frame(), sub, level - 1, pool, StrategyKind::Hybrid);
+                mm.stats.of_mut(StrategyKind::Hybrid).tables_copied += 1;
+                pe.with_frame(sub)
             } else {
                 mm.stats.of_mut(StrategyKind::Hybrid).tables_copied += 1;
                 pe.with_frame(copy_tree(mm, pe.frame(), level - 1, pool))
@@ -178,7 +222,7 @@ fn promote_table<P: PhysMem, A: FrameAlloc>(
             mm.set_entry(table, idx, own);
         } else if level > 1 {
             let sub = parent_sub(mm, parent_table, idx).map(Pte::frame);
-            promote_table(mm, ce.frame(), sub, level - 1, pool);
+            promote_table(mm, ce.frame(), sub, level - 1, target, pool);
         }
     }
 }

@@ -9,7 +9,7 @@
 
 mod classic;
 mod hybrid;
-pub use hybrid::PromoteFlush;
+pub use hybrid::{PromoteFlush, PromoteTarget};
 mod on_demand;
 
 use arrayvec::ArrayVec;

@@ -23,13 +23,13 @@ impl AddressSpace {
             mm,
             StrategyKind::OnDemand,
             tables,
-            |mm, root, child, pool| copy_upper(mm, root, child, 4, pool),
+            |mm, root, child, pool| copy_upper(mm, root, child, 4, pool, StrategyKind::OnDemand),
         )
     }
 }
 
 /// Level-4..2 tables under `table` (itself included).
-fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
+pub(super) fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
     mm: &Mm<P, A>,
     table: PhysFrame,
     level: u8,
@@ -45,12 +45,17 @@ fn count_upper_tables<P: PhysMem, A: FrameAlloc>(
     n
 }
 
-fn copy_upper<P: PhysMem, A: FrameAlloc>(
+/// Copies the upper tables under `src` (at `level`) into `dst` and shares
+/// the last-level tables write-protected in both; the tables copied and
+/// shared count for `kind` (an on-demand fork, or a hybrid promotion into
+/// on-demand form).
+pub(super) fn copy_upper<P: PhysMem, A: FrameAlloc>(
     mm: &mut Mm<P, A>,
     src: PhysFrame,
     dst: PhysFrame,
     level: u8,
     pool: &mut Pool,
+    kind: StrategyKind,
 ) {
     if level == 2 {
         // Share every last-level table, write-protected in both spaces.
@@ -63,7 +68,7 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
             let shared = e.without(F::WRITABLE).with(SHARED_TABLE).0;
             (shared, shared)
         });
-        mm.stats.of_mut(StrategyKind::OnDemand).tables_shared += shared_tables;
+        mm.stats.of_mut(kind).tables_shared += shared_tables;
         return;
     }
     let mut present = PresentEntries::managed(src, level);
@@ -75,8 +80,8 @@ fn copy_upper<P: PhysMem, A: FrameAlloc>(
             } else {
                 pool.take_zeroed(mm)
             };
-            copy_upper(mm, e.frame(), sub, level - 1, pool);
-            mm.stats.of_mut(StrategyKind::OnDemand).tables_copied += 1;
+            copy_upper(mm, e.frame(), sub, level - 1, pool, kind);
+            mm.stats.of_mut(kind).tables_copied += 1;
             e.with_frame(sub)
         };
         mm.set_entry(dst, idx, child_entry);

@@ -191,10 +191,15 @@ impl World {
                     self.procs[p].waiting_for.push(id);
                 }
             }
-            Op::Promote { p } => {
+            Op::Promote { p, on_demand } => {
                 let p = self.pick(p);
+                let target = if on_demand {
+                    vm::PromoteTarget::OnDemand
+                } else {
+                    vm::PromoteTarget::Classic
+                };
                 if let Some(parent) = self.procs[p].borrows_from {
-                    self.promote(p, parent);
+                    self.promote(p, parent, target);
                 }
             }
             Op::Exit { p } => {

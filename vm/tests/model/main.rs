@@ -79,6 +79,8 @@ pub(crate) enum Op {
     },
     Promote {
         p: usize,
+        /// Into on-demand form (else classic).
+        on_demand: bool,
     },
     Exit {
         p: usize,
@@ -101,7 +103,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(p, page, slot, val)| Op::Write { p, page, slot, val }),
         3 => (p.clone(), 0..4u8, 0..PAGES, 0..PAGES)
             .prop_map(|(p, strategy, stack, tls)| Op::Fork { p, strategy, stack, tls }),
-        1 => p.clone().prop_map(|p| Op::Promote { p }),
+        1 => (p.clone(), any::<bool>()).prop_map(|(p, on_demand)| Op::Promote { p, on_demand }),
         1 => p.clone().prop_map(|p| Op::Exit { p }),
         1 => p.prop_map(|p| Op::Exec { p }),
     ]

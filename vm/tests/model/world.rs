@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use vm::host::{host_mm, FailureTrigger, HostMm};
-use vm::{Access, AddressSpace, Fault, Prot, VmError, Vma, VmaKind};
+use vm::{Access, AddressSpace, Fault, PromoteTarget, Prot, VmError, Vma, VmaKind};
 
 use super::reference::ModelSpace;
 use super::{page_va, FRAMES, MAX_PROCS, PAGES, SLOTS};
@@ -128,7 +128,8 @@ impl World {
                 r
             };
             assert!(borrowing_err);
-            if !self.promote(p, parent) {
+            // The kernel's default target when a syscall promotes.
+            if !self.promote(p, parent, PromoteTarget::OnDemand) {
                 return None;
             }
         }
@@ -143,8 +144,9 @@ impl World {
         Some(f(space, mm))
     }
 
-    /// Promotes borrowing child `p` of `parent`; false on out of memory.
-    pub(crate) fn promote(&mut self, p: usize, parent: usize) -> bool {
+    /// Promotes borrowing child `p` of `parent` into `target` form; false
+    /// on out of memory.
+    pub(crate) fn promote(&mut self, p: usize, parent: usize, target: PromoteTarget) -> bool {
         let Slot::Own(child) = &mut self.procs[p].slot else {
             unreachable!()
         };
@@ -155,7 +157,7 @@ impl World {
         let mut parent_space = par.take().unwrap();
         let before_parent = parent_space.table_snapshot(&self.mm);
         let before_child = child_space.table_snapshot(&self.mm);
-        let res = child_space.promote(&mut self.mm, &mut parent_space);
+        let res = child_space.promote(&mut self.mm, &mut parent_space, target);
         let ok = match res {
             Ok(flush) => {
                 flush.parent.ignore();

@@ -34,6 +34,9 @@ use proc_tests::{pattern, Args, Checker};
 /// written everywhere would own all its tables, and promoting it would
 /// need no memory at all).
 const UNTOUCHED_KB: usize = 4096;
+/// Where the untouched mapping goes: top-level slot 64, which nothing else
+/// uses (the image, heap, mmap area and stack are in slots 0 and 255).
+const UNTOUCHED_HINT: usize = 0x2000_0000_0000;
 
 /// Promotions the kernel fails on purpose in this boot: `fail_promotion=N`
 /// on the command line, when fork is hybrid (only hybrid promotes).
@@ -96,7 +99,10 @@ fn main() {
     ));
 
     let mut buf = vec![0u8; kb * 1024];
-    let mut untouched = Mapping::anon(UNTOUCHED_KB * 1024).expect("mmap");
+    // Far from everything the child writes (its own 512 GiB slot of the
+    // top-level table), so promotion must allocate tables for it under
+    // either target: classic copies them, on-demand copies the upper ones.
+    let mut untouched = Mapping::anon_near(UNTOUCHED_HINT, UNTOUCHED_KB * 1024).expect("mmap");
     untouched.as_mut_slice().fill(0x5a);
     let (mut as_expected, mut intact, mut libc_ok) = (0, 0, 0);
     for round in 0..rounds {
