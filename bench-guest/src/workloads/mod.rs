@@ -4,6 +4,7 @@
 mod ipc;
 mod memory;
 mod process;
+mod snapshot;
 mod syscalls;
 
 use crate::sys::Res;
@@ -64,4 +65,8 @@ pub const ALL: &[Workload] = &[
     w("fork_exec_64m", 50, 5, process::fork_exec_64m),
     w("fork_exit_1g", 5, 2, process::fork_exit_1g),
     w("fork_exec_1g", 5, 2, process::fork_exec_1g),
+    // The parent's fork stall only (see snapshot.rs), five snapshots in a
+    // row from one parent: what a server doing periodic BGSAVEs sees.
+    w("snapshot_64m", 5, 5, snapshot::snapshot_64m),
+    w("snapshot_512m", 5, 2, snapshot::snapshot_512m),
 ];
