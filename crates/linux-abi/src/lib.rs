@@ -29,6 +29,7 @@ pub mod fcntl;
 pub mod mman;
 pub mod process;
 pub mod resource;
+pub mod script;
 pub mod sigframe;
 pub mod signal;
 pub mod stat;

@@ -12,8 +12,48 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 use linux_abi::signal::{SIG_DFL, SIG_IGN, SS_DISABLE};
-use linux_abi::Errno;
+use linux_abi::{script, Errno};
 use spin::Mutex;
+
+/// What one look at an executable found.
+enum Found {
+    /// An ELF image, loaded.
+    Program(super::loader::Loaded),
+    /// A `#!` script: run this interpreter with these arguments instead.
+    Script(String, Vec<String>),
+}
+
+/// Loads `path`, following `#!` interpreter lines as Linux's binfmt_script
+/// does: the interpreter gets its optional argument, then the script's
+/// path as given, then the original arguments after argv[0]; at most
+/// [`script::MAX_DEPTH`] scripts in a chain (ELOOP beyond).
+fn load_through_scripts(
+    cwd: memfs::Ino,
+    path: &str,
+    argv: &[String],
+    envp: &[String],
+    hwcap: u32,
+) -> Result<super::loader::Loaded, Errno> {
+    let (mut path, mut argv) = (String::from(path), argv.to_vec());
+    for _ in 0..=script::MAX_DEPTH {
+        let found = crate::fs::with_executable(cwd, &path, |image| {
+            let Some(interp) = script::parse(image)? else {
+                return super::loader::load(image, &argv, envp, hwcap).map(Found::Program);
+            };
+            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            let mut args = alloc::vec![text(interp.path)];
+            args.extend(interp.arg.map(text));
+            args.push(path.clone());
+            args.extend(argv.iter().skip(1).cloned());
+            Ok(Found::Script(text(interp.path), args))
+        })?;
+        match found {
+            Found::Program(loaded) => return Ok(loaded),
+            Found::Script(interpreter, args) => (path, argv) = (interpreter, args),
+        }
+    }
+    Err(Errno::ELOOP)
+}
 
 /// Runs `path` in the current process with `argv` and `envp`; on success
 /// `frame` enters the new program.
@@ -26,9 +66,7 @@ pub fn execve(
     let p = current_process().ok_or(Errno::EINVAL)?;
     let cwd = *p.cwd.lock();
     let hwcap = crate::cpu_features().hwcap;
-    let loaded = crate::fs::with_executable(cwd, path, |image| {
-        super::loader::load(image, argv, envp, hwcap)
-    })?;
+    let loaded = load_through_scripts(cwd, path, argv, envp, hwcap)?;
 
     // Point of no return.
     let me = sched::current();

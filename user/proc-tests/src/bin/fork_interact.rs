@@ -1,9 +1,9 @@
 //! Fork, then parent and child interact:
+//! - a child that spins while the parent runs and counts for 300 ms, then
+//!   the parent kills it with SIGKILL (wait4 must report exactly that);
 //! - ping-pong: N one-byte round trips over two pipes (the child answers
 //!   each byte with byte+1);
 //! - a child blocked reading a pipe the parent writes only after a delay;
-//! - a child that spins while the parent runs and counts for 300 ms, then
-//!   the parent kills it with SIGKILL (wait4 must report exactly that);
 //! - a chain of nested forks, each level exiting with its child's code + 1;
 //! - the child's snapshot unchanged by the parent's writes after fork.
 //!
@@ -174,9 +174,12 @@ fn snapshot(c: &mut Checker) {
 fn main() {
     let args = Args::from_env();
     let mut c = Checker::new("fork_interact");
+    // The spinner first: it is the one child whose window ends by the CPU
+    // budget, and after two promotions in a row a hybrid parent forks the
+    // next children on demand (the adaptive window), without one.
+    spin_and_kill(&mut c, args.value("--spin-ms", 300));
     ping_pong(&mut c, args.value("--bytes", 500));
     blocked_reader(&mut c);
-    spin_and_kill(&mut c, args.value("--spin-ms", 300));
     let depth: u32 = args.value("--depth", 4);
     let pid = sys::spawn_child(|| chain(depth)).expect("fork");
     c.equal(
