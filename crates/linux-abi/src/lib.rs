@@ -32,6 +32,7 @@ pub mod resource;
 pub mod sigframe;
 pub mod signal;
 pub mod stat;
+pub mod statfs;
 pub mod termios;
 pub mod time;
 pub mod uio;

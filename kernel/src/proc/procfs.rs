@@ -175,13 +175,23 @@ fn stat(p: &Process) -> String {
 fn status(p: &Process) -> String {
     let name = p.name.lock().clone();
     let comm = name.rsplit('/').next().unwrap_or("");
+    let c = *p.cred.lock();
     format!(
-        "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\nThreads:\t{}\n",
+        "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\n\
+         Uid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nThreads:\t{}\n",
         comm,
         state(p).1,
         p.pid,
         p.pid,
         p.ppid.load(Ordering::Relaxed),
+        c.ruid,
+        c.euid,
+        c.suid,
+        c.fsuid,
+        c.rgid,
+        c.egid,
+        c.sgid,
+        c.fsgid,
         p.thread_count()
     )
 }

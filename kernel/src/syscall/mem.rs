@@ -13,7 +13,7 @@ const PAGE: u64 = 4096;
 /// The heap may not grow past this distance from its start.
 const BRK_MAX: u64 = 1 << 36;
 
-fn with_mem<R>(f: impl FnOnce(&mut UserMem) -> Result<R, Errno>) -> Result<R, Errno> {
+pub(super) fn with_mem<R>(f: impl FnOnce(&mut UserMem) -> Result<R, Errno>) -> Result<R, Errno> {
     let p = current_process().ok_or(Errno::ESRCH)?;
     let mem = p.mem();
     let mut mem = mem.lock();
