@@ -4,12 +4,14 @@
 mod cred;
 mod fd;
 mod io;
+mod ioctl;
 mod lookup;
 mod mem;
 mod memsync;
 mod misc;
 mod owner;
 mod path;
+mod poll;
 mod process;
 mod signal;
 mod stat;
@@ -80,7 +82,10 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
             a[1],
             u64::from(linux_abi::fcntl::AT_SYMLINK_NOFOLLOW),
         ),
-        nr::POLL => io::poll(a[0], a[1], a[2]),
+        nr::POLL => poll::poll(a[0], a[1], a[2]),
+        nr::PPOLL => poll::ppoll(a[0], a[1], a[2], a[3], a[4]),
+        nr::PSELECT6 => poll::pselect6(a[0], a[1], a[2], a[3], a[4], a[5]),
+        nr::RT_SIGTIMEDWAIT => signal::rt_sigtimedwait(a[0], a[1], a[2], a[3]),
         nr::LSEEK => io::lseek(a[0], a[1], a[2]),
         nr::MMAP => mem::mmap(a[0], a[1], a[2], a[3], a[4], a[5]),
         nr::MPROTECT => mem::mprotect(a[0], a[1], a[2]),
@@ -88,7 +93,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::BRK => mem::brk(a[0]),
         nr::RT_SIGACTION => signal::rt_sigaction(a[0], a[1], a[2], a[3]),
         nr::RT_SIGPROCMASK => signal::rt_sigprocmask(a[0], a[1], a[2], a[3]),
-        nr::IOCTL => fd::ioctl(a[0], a[1], a[2]),
+        nr::IOCTL => ioctl::ioctl(a[0], a[1], a[2]),
         nr::PREAD64 => io::pread(a[0], a[1], a[2], a[3]),
         nr::PWRITE64 => io::pwrite(a[0], a[1], a[2], a[3]),
         nr::FSYNC | nr::FDATASYNC => path::fsync(a[0]),

@@ -233,12 +233,10 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
             };
             let deadline = if timeout != 0 {
                 let ts: Timespec = read_struct(timeout)?;
-                if !ts.is_valid() {
+                if !ts.is_valid_timeout() {
                     return Err(Errno::EINVAL);
                 }
-                let ns = (ts.tv_sec as u64)
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(ts.tv_nsec as u64);
+                let ns = ts.as_nanos_saturating();
                 // FUTEX_WAIT: relative; FUTEX_WAIT_BITSET: absolute.
                 let rel = if cmd == FUTEX_WAIT {
                     ns

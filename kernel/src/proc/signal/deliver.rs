@@ -84,7 +84,7 @@ pub fn on_return_to_user(frame: &mut TrapFrame) {
 }
 
 /// Removes `sig` from the pending sets and returns its siginfo.
-fn take(p: &Process, t: &Thread, sig: u32) -> SigInfo {
+pub(super) fn take(p: &Process, t: &Thread, sig: u32) -> SigInfo {
     let bit = SigSet::EMPTY.with(sig).0;
     let mut s = p.signals.lock();
     if t.sig_pending.load(Ordering::Relaxed) & bit != 0 {

@@ -3,6 +3,7 @@
 //! SIGCONT, discarding ignored signals), and what interrupts a sleep.
 //! Delivery on the way back to user mode lives in [`deliver`].
 pub mod deliver;
+pub mod timedwait;
 
 use super::thread::Thread;
 use super::{current_process, sched, Process};
