@@ -213,6 +213,7 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         umask: parent.umask.load(Ordering::Relaxed),
         cred: *parent.cred.lock(),
         personality: parent.personality.load(Ordering::Relaxed),
+        rlimits: *parent.rlimits.lock(),
         signals,
         kernel_waited: false,
         // A sibling (CLONE_PARENT) tells the shared parent what the caller

@@ -15,6 +15,7 @@ pub mod loader;
 pub mod pgrp;
 mod process;
 pub mod procfs;
+pub mod rlimit;
 pub mod sched;
 pub mod signal;
 pub mod thread;
@@ -129,6 +130,7 @@ pub fn spawn(
         umask: 0o022,
         cred: cred::Cred::default(),
         personality: 0,
+        rlimits: rlimit::Limits::default(),
         signals: SignalState::new(),
         kernel_waited: true,
         exit_signal: 0,

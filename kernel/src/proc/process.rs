@@ -89,6 +89,8 @@ pub struct Process {
     pub cred: Mutex<super::cred::Cred>,
     /// The execution domain `personality(2)` sets (kept, not acted on).
     pub personality: AtomicU32,
+    /// Resource limits.
+    pub rlimits: Mutex<super::rlimit::Limits>,
     /// Signal dispositions and pending signals.
     pub signals: Mutex<SignalState>,
     /// Set once the whole group is exiting: the wait status it ends with.
@@ -183,6 +185,7 @@ pub(crate) struct NewProcess {
     pub umask: u32,
     pub cred: super::cred::Cred,
     pub personality: u32,
+    pub rlimits: super::rlimit::Limits,
     pub signals: SignalState,
     pub kernel_waited: bool,
     pub exit_signal: u32,
@@ -210,6 +213,7 @@ impl NewProcess {
             umask: AtomicU32::new(self.umask),
             cred: Mutex::new(self.cred),
             personality: AtomicU32::new(self.personality),
+            rlimits: Mutex::new(self.rlimits),
             signals: Mutex::new(self.signals),
             group_exit: Mutex::new(None),
             status: Mutex::new(None),

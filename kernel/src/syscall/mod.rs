@@ -13,6 +13,7 @@ mod owner;
 mod path;
 mod poll;
 mod process;
+mod rlimit;
 mod signal;
 mod stat;
 mod statfs;
@@ -216,7 +217,9 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::SET_ROBUST_LIST => misc::set_robust_list(a[0], a[1]),
         nr::DUP3 => fd::dup3(a[0], a[1], a[2]),
         nr::PIPE2 => fd::pipe2(a[0], a[1]),
-        nr::PRLIMIT64 => misc::prlimit64(a[0], a[1], a[2], a[3]),
+        nr::PRLIMIT64 => rlimit::prlimit64(a[0], a[1], a[2], a[3]),
+        nr::GETRLIMIT => rlimit::getrlimit(a[0], a[1]),
+        nr::SETRLIMIT => rlimit::setrlimit(a[0], a[1]),
         nr::GETRANDOM => misc::getrandom(a[0], a[1], a[2]),
         nr::STATX => stat::statx(a[0], a[1], a[2], a[3], a[4]),
         nr::SCHED_GETAFFINITY => misc::sched_getaffinity(a[0], a[1], a[2]),

@@ -104,6 +104,8 @@ pub fn exit_group(code: u64) -> SysResult {
 
 fn which(pid: i32) -> Result<Which, Errno> {
     Ok(match pid {
+        // -INT_MIN does not exist: Linux answers ESRCH before looking.
+        i32::MIN => return Err(Errno::ESRCH),
         -1 => Which::Any,
         0 => Which::Pgid(pgrp::getpgid(0)?),
         p if p < -1 => Which::Pgid(p.unsigned_abs()),
