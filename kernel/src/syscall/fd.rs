@@ -1,5 +1,5 @@
 //! Descriptors: open, close, dup, fcntl, pipe.
-use super::lookup::{dir_base, file};
+use super::lookup::{dir_base, file_raw};
 use super::SysResult;
 use crate::fs::file::{OpenFile, Target};
 use crate::fs::pipe::Pipe;
@@ -65,7 +65,7 @@ pub fn dup(fd: u64) -> SysResult {
 
 pub fn dup2(old: u64, new: u64) -> SysResult {
     if old == new {
-        file(old)?;
+        file_raw(old)?;
         return Ok(new);
     }
     dup_to(old as i32, new as i32, false)

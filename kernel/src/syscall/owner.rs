@@ -1,8 +1,9 @@
 //! File owners: chown, fchown, lchown, fchownat. Who may change an owner
 //! follows Linux (root any; the owner only its file's group, to a group
 //! it is in); the inode update, with its set-ID bit rules, is memfs's.
-use super::lookup::{dir_base, file};
+use super::lookup::{dir_base, file, file_raw};
 use super::SysResult;
+use crate::fs::file::OpenFile;
 use crate::fs::{now, with_fs};
 use crate::proc::cred::{Cred, KEEP};
 use crate::proc::current_process;
@@ -47,7 +48,7 @@ pub fn fchownat(dirfd: u64, path: u64, uid: u64, gid: u64, flags: u64) -> SysRes
         if dirfd as i32 == AT_FDCWD {
             return chown_ino(super::lookup::cwd(), uid, gid);
         }
-        return fchown(dirfd, uid, gid);
+        return chown_file(&*file_raw(dirfd)?, uid, gid);
     }
     let p = p?;
     if crate::proc::procfs::is_proc_path(&p) {
@@ -60,7 +61,11 @@ pub fn fchownat(dirfd: u64, path: u64, uid: u64, gid: u64, flags: u64) -> SysRes
 }
 
 pub fn fchown(fd: u64, uid: u64, gid: u64) -> SysResult {
-    match file(fd)?.node() {
+    chown_file(&*file(fd)?, uid, gid)
+}
+
+fn chown_file(f: &OpenFile, uid: u64, gid: u64) -> SysResult {
+    match f.node() {
         Some((ino, _)) => chown_ino(ino, uid, gid),
         // Pipes and /proc snapshots: nothing to own that outlives them.
         None => Ok(0),

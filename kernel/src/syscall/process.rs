@@ -266,6 +266,10 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
             Ok(futex::wake_bitset(k, val as usize, bitset) as u64)
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
+            // Both counts are C ints (the second one travels in `timeout`).
+            if (val as i32) < 0 || (timeout as i32) < 0 {
+                return Err(Errno::EINVAL);
+            }
             if cmd == FUTEX_CMP_REQUEUE {
                 let mut w = [0u8; 4];
                 crate::proc::uaccess::copy_from_user(uaddr, &mut w)?;
@@ -277,7 +281,7 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
                 futex::key_for(uaddr, shared)?,
                 futex::key_for(uaddr2, shared)?,
             );
-            Ok(futex::requeue(k1, val as usize, timeout as usize, k2) as u64)
+            Ok(futex::requeue(k1, val as u32 as usize, timeout as u32 as usize, k2) as u64)
         }
         _ => Err(Errno::ENOSYS),
     }

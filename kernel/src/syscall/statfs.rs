@@ -1,7 +1,7 @@
 //! statfs/fstatfs: what kind of filesystem a path or descriptor is on.
 //! The in-memory filesystem answers as tmpfs does (its size: half of
 //! RAM, tmpfs's default), `/proc` as procfs, pipes as pipefs.
-use super::lookup::{cwd, file};
+use super::lookup::{cwd, file_raw};
 use super::SysResult;
 use crate::fs::file::Target;
 use crate::fs::with_fs;
@@ -47,7 +47,7 @@ pub fn statfs(path: u64, buf: u64) -> SysResult {
 }
 
 pub fn fstatfs(fd: u64, buf: u64) -> SysResult {
-    let s = match file(fd)?.target {
+    let s = match file_raw(fd)?.target {
         Target::Node(..) => tmpfs(),
         Target::PipeRead(_) | Target::PipeWrite(_) => summary(PIPEFS_MAGIC),
         Target::Snapshot(_) | Target::DirSnapshot(_) => summary(PROC_SUPER_MAGIC),
