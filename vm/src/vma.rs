@@ -163,6 +163,21 @@ impl VmaList {
             .map(|(_, v)| v)
             .filter(move |v| v.end > r.start)
     }
+    /// Whether areas cover every address of `range`, with no gap (an
+    /// empty range is covered).
+    pub fn covers(&self, range: &Range<u64>) -> bool {
+        let mut next = range.start;
+        for v in self.iter_overlapping(range) {
+            if v.start > next {
+                return false;
+            }
+            next = v.end;
+            if next >= range.end {
+                return true;
+            }
+        }
+        next >= range.end
+    }
     /// All areas in address order.
     pub fn iter(&self) -> impl Iterator<Item = &Vma> {
         self.by_start.values()
@@ -221,6 +236,21 @@ impl VmaList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covers_needs_every_page() {
+        let mut l = VmaList::default();
+        l.insert(Vma::new(0x1000..0x3000, Prot::RW, VmaKind::Anonymous));
+        l.insert(Vma::new(0x3000..0x4000, Prot::R, VmaKind::Anonymous));
+        l.insert(Vma::new(0x5000..0x6000, Prot::RW, VmaKind::Anonymous));
+        assert!(l.covers(&(0x1000..0x4000)), "adjacent areas join");
+        assert!(l.covers(&(0x2000..0x3800)));
+        assert!(l.covers(&(0x2000..0x2000)), "empty");
+        assert!(!l.covers(&(0x1000..0x5000)), "hole at the end");
+        assert!(!l.covers(&(0x3000..0x6000)), "hole in the middle");
+        assert!(!l.covers(&(0x0..0x2000)), "hole at the start");
+        assert!(!l.covers(&(0x7000..0x8000)), "nothing there");
+    }
 
     #[test]
     fn split_and_remove_middle() {

@@ -33,6 +33,7 @@ pub mod script;
 pub mod sigframe;
 pub mod signal;
 pub mod stat;
+pub mod statfs;
 pub mod termios;
 pub mod time;
 pub mod uio;

@@ -116,4 +116,5 @@ pub mod ioctl {
     pub const TIOCGSID: u32 = 0x5429;
     pub const FIONCLEX: u32 = 0x5450;
     pub const FIOCLEX: u32 = 0x5451;
+    pub const FIOASYNC: u32 = 0x5452;
 }

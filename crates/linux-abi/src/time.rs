@@ -27,9 +27,24 @@ abi_struct! {
 }
 
 impl Timespec {
-    /// Valid as a `nanosleep`/`utimensat` argument: `0 <= tv_nsec < 10^9`.
+    /// Valid as a `utimensat` time: `0 <= tv_nsec < 10^9` (any second,
+    /// before 1970 included).
     pub const fn is_valid(&self) -> bool {
         self.tv_nsec >= 0 && self.tv_nsec < 1_000_000_000
+    }
+
+    /// Valid as a timeout or sleep (Linux's `timespec64_valid`): also
+    /// `tv_sec >= 0`. Sleeps and waits must check this before anything
+    /// else: a negative second count read as unsigned sleeps forever.
+    pub const fn is_valid_timeout(&self) -> bool {
+        self.tv_sec >= 0 && self.is_valid()
+    }
+
+    /// The duration in nanoseconds (saturating) of a valid timeout.
+    pub const fn as_nanos_saturating(&self) -> u64 {
+        (self.tv_sec as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(self.tv_nsec as u64)
     }
 
     /// From nanoseconds since an epoch.

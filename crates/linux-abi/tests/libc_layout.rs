@@ -6,7 +6,7 @@
 
 use core::mem::{offset_of, size_of};
 
-use linux_abi::{dirent, resource, signal, stat, termios, time, uio, utsname, AbiBytes};
+use linux_abi::{dirent, resource, signal, stat, statfs, termios, time, uio, utsname, AbiBytes};
 
 /// Asserts both types have the same size and each listed field the same offset.
 macro_rules! same_layout {
@@ -62,6 +62,11 @@ fn time_resource_io_structs_match_libc() {
     same_layout!(time::Timeval, libc::timeval { tv_sec = tv_sec, tv_usec = tv_usec });
     // libc::timezone is opaque; the kernel struct is two ints.
     assert_eq!(size_of::<time::Timezone>(), 8);
+    same_layout!(statfs::Statfs, libc::statfs {
+        f_type = f_type, f_bsize = f_bsize, f_blocks = f_blocks, f_bfree = f_bfree,
+        f_bavail = f_bavail, f_files = f_files, f_ffree = f_ffree, f_namelen = f_namelen,
+        f_frsize = f_frsize,
+    });
     same_layout!(resource::Rlimit, libc::rlimit { rlim_cur = rlim_cur, rlim_max = rlim_max });
     same_layout!(resource::Rusage, libc::rusage {
         ru_utime = ru_utime, ru_stime = ru_stime, ru_maxrss = ru_maxrss, ru_minflt = ru_minflt,

@@ -130,6 +130,10 @@ impl FileSystem {
     }
 
     /// `chown`: `None` leaves an id unchanged, like `-1` in the syscall.
+    /// As on Linux, a chown of anything but a directory drops the
+    /// set-user-ID bit, and the set-group-ID bit when group execute is set
+    /// (without group execute it marks mandatory locking, not a privilege),
+    /// even when both ids stay the same.
     pub fn set_owner(
         &mut self,
         ino: Ino,
@@ -137,9 +141,17 @@ impl FileSystem {
         gid: Option<u32>,
         now: Timespec,
     ) -> Result<(), Errno> {
+        use linux_abi::stat::mode::{S_ISGID, S_ISUID};
+        const S_IXGRP: u32 = 0o010;
         let inode = self.inode_mut(ino)?;
         inode.uid = uid.unwrap_or(inode.uid);
         inode.gid = gid.unwrap_or(inode.gid);
+        if !matches!(inode.node, Node::Dir(_)) {
+            inode.perm &= !S_ISUID;
+            if inode.perm & S_IXGRP != 0 {
+                inode.perm &= !S_ISGID;
+            }
+        }
         inode.ctime = now;
         Ok(())
     }

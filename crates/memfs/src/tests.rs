@@ -253,6 +253,27 @@ fn hard_links_share_data() {
 }
 
 #[test]
+fn chown_keeps_unset_ids_and_drops_setid_bits() {
+    let mut fs = fs_with_tree();
+    let r = fs.root();
+    let file = fs.lookup(r, b"/a/b/file", true).unwrap();
+    let dir = fs.lookup(r, b"/a/b", true).unwrap();
+    fs.set_perm(file, 0o6755, T0).unwrap();
+    fs.set_owner(file, Some(7), None, T1).unwrap();
+    let m = fs.metadata(file).unwrap();
+    assert_eq!((m.uid, m.gid, m.perm, m.ctime), (7, 0, 0o755, T1));
+    // Set-group-ID without group execute (mandatory locking) stays.
+    fs.set_perm(file, 0o2745, T0).unwrap();
+    fs.set_owner(file, None, Some(9), T1).unwrap();
+    let m = fs.metadata(file).unwrap();
+    assert_eq!((m.uid, m.gid, m.perm), (7, 9, 0o2745));
+    // A directory keeps both bits.
+    fs.set_perm(dir, 0o6755, T0).unwrap();
+    fs.set_owner(dir, Some(1), Some(1), T1).unwrap();
+    assert_eq!(fs.metadata(dir).unwrap().perm, 0o6755);
+}
+
+#[test]
 fn rename_rules() {
     let mut fs = fs_with_tree();
     let r = fs.root();

@@ -5,8 +5,8 @@ use super::{console, device, now, with_fs, Device};
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU32, Ordering};
 use linux_abi::fcntl::{
-    O_ACCMODE, O_APPEND, O_DIRECTORY, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_WRONLY, SEEK_CUR,
-    SEEK_END, SEEK_SET,
+    O_ACCMODE, O_APPEND, O_DIRECTORY, O_LARGEFILE, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
+    O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET,
 };
 use linux_abi::Errno;
 use memfs::{FileType, Ino};
@@ -103,8 +103,15 @@ impl OpenFile {
 
     /// `open(2)` of `path` relative to directory `cwd`.
     pub fn open(cwd: Ino, path: &[u8], flags: u32, perm: u32) -> Result<Arc<OpenFile>, Errno> {
+        // O_PATH keeps only O_DIRECTORY and O_NOFOLLOW (Linux's
+        // build_open_flags): no creation, truncation or access mode.
+        let flags = if flags & O_PATH != 0 {
+            flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW)
+        } else {
+            flags
+        };
         let (ino, kind) = with_fs(|fs| -> Result<_, Errno> {
-            let opened = fs.open(cwd, path, flags, perm, now())?;
+            let opened = fs.open(cwd, path, flags & !O_PATH, perm, now())?;
             let meta = fs.metadata(opened.ino)?;
             let kind = match meta.file_type {
                 FileType::Regular => NodeKind::File,
@@ -117,7 +124,7 @@ impl OpenFile {
             };
             Ok((opened.ino, kind))
         })?;
-        let keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE;
+        let keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE | O_PATH;
         Ok(Arc::new(OpenFile {
             target: Target::Node(ino, kind),
             offset: Mutex::new(0),
@@ -142,11 +149,18 @@ impl OpenFile {
     }
 
     fn readable(&self) -> bool {
-        self.flags.load(Ordering::Relaxed) & O_ACCMODE != O_WRONLY
+        let f = self.flags.load(Ordering::Relaxed);
+        f & O_ACCMODE != O_WRONLY && f & O_PATH == 0
     }
 
     fn writable(&self) -> bool {
-        self.flags.load(Ordering::Relaxed) & O_ACCMODE != O_RDONLY
+        let f = self.flags.load(Ordering::Relaxed);
+        f & O_ACCMODE != O_RDONLY && f & O_PATH == 0
+    }
+
+    /// Opened with O_PATH: names a file without giving access to it.
+    pub fn is_path_only(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & O_PATH != 0
     }
 
     /// The inode and its kind, if this is one.

@@ -218,6 +218,9 @@ fn new_process(args: CloneArgs, frame: &TrapFrame) -> Result<u32, Errno> {
         files: parent.files.lock().clone(),
         cwd: *parent.cwd.lock(),
         umask: parent.umask.load(Ordering::Relaxed),
+        cred: *parent.cred.lock(),
+        personality: parent.personality.load(Ordering::Relaxed),
+        rlimits: *parent.rlimits.lock(),
         signals,
         kernel_waited: false,
         // A sibling (CLONE_PARENT) tells the shared parent what the caller

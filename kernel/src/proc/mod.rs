@@ -3,6 +3,7 @@
 //! exit, wait, signals and threads share. One `Process` is a thread group:
 //! its threads share the memory, files and signal handlers; each thread
 //! has its own signal mask.
+pub mod cred;
 pub mod exec;
 pub mod exit;
 pub mod fork;
@@ -17,6 +18,7 @@ pub mod pgrp;
 pub mod prctl;
 mod process;
 pub mod procfs;
+pub mod rlimit;
 pub mod sched;
 pub mod signal;
 pub mod thread;
@@ -129,6 +131,9 @@ pub fn spawn(
         files,
         cwd,
         umask: 0o022,
+        cred: cred::Cred::default(),
+        personality: 0,
+        rlimits: rlimit::Limits::default(),
         signals: SignalState::new(),
         kernel_waited: true,
         exit_signal: 0,

@@ -85,6 +85,12 @@ pub struct Process {
     pub cwd: Mutex<memfs::Ino>,
     /// File-creation mask.
     pub umask: AtomicU32,
+    /// User and group ids.
+    pub cred: Mutex<super::cred::Cred>,
+    /// The execution domain `personality(2)` sets (kept, not acted on).
+    pub personality: AtomicU32,
+    /// Resource limits.
+    pub rlimits: Mutex<super::rlimit::Limits>,
     /// Signal dispositions and pending signals.
     pub signals: Mutex<SignalState>,
     /// Set once the whole group is exiting: the wait status it ends with.
@@ -181,6 +187,9 @@ pub(crate) struct NewProcess {
     pub files: FdTable,
     pub cwd: memfs::Ino,
     pub umask: u32,
+    pub cred: super::cred::Cred,
+    pub personality: u32,
+    pub rlimits: super::rlimit::Limits,
     pub signals: SignalState,
     pub kernel_waited: bool,
     pub exit_signal: u32,
@@ -206,6 +215,9 @@ impl NewProcess {
             files: Mutex::new(self.files),
             cwd: Mutex::new(self.cwd),
             umask: AtomicU32::new(self.umask),
+            cred: Mutex::new(self.cred),
+            personality: AtomicU32::new(self.personality),
+            rlimits: Mutex::new(self.rlimits),
             signals: Mutex::new(self.signals),
             group_exit: Mutex::new(None),
             status: Mutex::new(None),

@@ -174,13 +174,34 @@ fn forkstat() -> String {
     s
 }
 
+/// The process's state letter and name, as Linux gives them for the
+/// thread-group leader (the first thread, or any live one once it has
+/// gone): a blocked thread sleeps interruptibly (S) or not (D).
 fn state(p: &Process) -> (char, &'static str) {
+    use super::thread::State;
     if p.is_zombie() {
-        ('Z', "Z (zombie)")
-    } else if p.stopped.load(Ordering::Relaxed) {
-        ('T', "T (stopped)")
-    } else {
-        ('R', "R (running)")
+        return ('Z', "Z (zombie)");
+    }
+    if p.stopped.load(Ordering::Relaxed) {
+        return ('T', "T (stopped)");
+    }
+    let leader = {
+        let threads = p.threads.lock();
+        threads
+            .iter()
+            .find(|t| t.tid == p.pid)
+            .or_else(|| threads.first())
+            .cloned()
+    };
+    match leader {
+        Some(t) if t.state() == State::Blocked => {
+            if t.interruptible.load(Ordering::Relaxed) {
+                ('S', "S (sleeping)")
+            } else {
+                ('D', "D (disk sleep)")
+            }
+        }
+        _ => ('R', "R (running)"),
     }
 }
 
@@ -203,13 +224,23 @@ fn stat(p: &Process) -> String {
 
 fn status(p: &Process) -> String {
     let comm = super::prctl::process_comm(p);
+    let c = *p.cred.lock();
     format!(
-        "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\nThreads:\t{}\n",
+        "Name:\t{}\nState:\t{}\nTgid:\t{}\nPid:\t{}\nPPid:\t{}\n\
+         Uid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nThreads:\t{}\n",
         comm,
         state(p).1,
         p.pid,
         p.pid,
         p.ppid.load(Ordering::Relaxed),
+        c.ruid,
+        c.euid,
+        c.suid,
+        c.fsuid,
+        c.rgid,
+        c.egid,
+        c.sgid,
+        c.fsgid,
         p.thread_count()
     )
 }

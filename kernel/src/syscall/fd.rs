@@ -1,15 +1,13 @@
-//! Descriptors: open, close, dup, fcntl, pipe, ioctl.
-use super::lookup::{dir_base, file};
+//! Descriptors: open, close, dup, fcntl, pipe.
+use super::lookup::{dir_base, file_raw};
 use super::SysResult;
-use crate::fs::file::{NodeKind, OpenFile, Target};
+use crate::fs::file::{OpenFile, Target};
 use crate::fs::pipe::Pipe;
-use crate::fs::Device;
 use crate::proc::current_process;
-use crate::proc::uaccess::{copy_to_user, read_path, read_struct, write_struct};
+use crate::proc::uaccess::{copy_to_user, read_path};
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 use linux_abi::fcntl::*;
-use linux_abi::termios::{ioctl as tio, Termios};
 use linux_abi::Errno;
 
 pub fn openat(dirfd: u64, path: u64, flags: u64, mode: u64) -> SysResult {
@@ -67,7 +65,7 @@ pub fn dup(fd: u64) -> SysResult {
 
 pub fn dup2(old: u64, new: u64) -> SysResult {
     if old == new {
-        file(old)?;
+        file_raw(old)?;
         return Ok(new);
     }
     dup_to(old as i32, new as i32, false)
@@ -143,58 +141,4 @@ pub fn pipe2(fds: u64, flags: u64) -> SysResult {
         return Err(e);
     }
     Ok(0)
-}
-
-pub fn ioctl(fd: u64, cmd: u64, arg: u64) -> SysResult {
-    let f = file(fd)?;
-    let is_tty = matches!(f.node(), Some((_, NodeKind::Dev(Device::Console))));
-    let cmd = cmd as u32;
-    match cmd {
-        tio::FIOCLEX | tio::FIONCLEX => {
-            let p = current_process().ok_or(Errno::EBADF)?;
-            p.files.lock().set_cloexec(fd as i32, cmd == tio::FIOCLEX)?;
-            Ok(0)
-        }
-        _ if !is_tty => Err(Errno::ENOTTY),
-        tio::TCGETS => {
-            write_struct(arg, &crate::fs::console::termios())?;
-            Ok(0)
-        }
-        tio::TCSETS | tio::TCSETSW | tio::TCSETSF => {
-            let t: Termios = read_struct(arg)?;
-            crate::fs::console::set_termios(t, cmd == tio::TCSETSF);
-            Ok(0)
-        }
-        tio::TIOCGWINSZ => {
-            write_struct(arg, &crate::fs::console::winsize())?;
-            Ok(0)
-        }
-        tio::TIOCSWINSZ => Ok(0),
-        tio::TIOCGPGRP => {
-            let fg = match crate::proc::pgrp::foreground() {
-                0 => crate::proc::pgrp::getpgid(0)?,
-                g => g,
-            };
-            write_struct(arg, &(fg as i32))?;
-            Ok(0)
-        }
-        tio::TIOCGSID => {
-            write_struct(arg, &(crate::proc::pgrp::getsid(0)? as i32))?;
-            Ok(0)
-        }
-        tio::TIOCSPGRP => {
-            let pgid: i32 = read_struct(arg)?;
-            if pgid < 0 {
-                return Err(Errno::EINVAL);
-            }
-            crate::proc::pgrp::set_foreground(pgid as u32, true)?;
-            Ok(0)
-        }
-        tio::TIOCSCTTY => Ok(0),
-        tio::FIONREAD => {
-            write_struct(arg, &(crate::fs::console::readable() as i32))?;
-            Ok(0)
-        }
-        _ => Err(Errno::ENOTTY),
-    }
 }

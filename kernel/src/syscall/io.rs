@@ -1,16 +1,13 @@
 //! Data transfer: read, write and their vector and positioned forms,
-//! lseek, poll.
+//! lseek, sendfile.
 use super::lookup::file;
 use super::SysResult;
-use crate::fs::file::{NodeKind, OpenFile, Target};
-use crate::fs::Device;
 use crate::proc::uaccess::{
     access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, with_scratch, write_struct,
 };
 use alloc::vec;
 use alloc::vec::Vec;
-use core::sync::atomic::Ordering;
-use linux_abi::uio::{Iovec, Pollfd, POLLIN, POLLNVAL, POLLOUT, UIO_MAXIOV};
+use linux_abi::uio::{Iovec, UIO_MAXIOV};
 use linux_abi::Errno;
 
 /// Largest single read or write (Linux's MAX_RW_COUNT is a little less
@@ -147,78 +144,6 @@ pub fn writev(fd: u64, iov: u64, count: u64) -> SysResult {
 
 pub fn lseek(fd: u64, off: u64, whence: u64) -> SysResult {
     file(fd)?.seek(off as i64, whence as u32)
-}
-
-fn poll_ready(f: &OpenFile) -> i16 {
-    match &f.target {
-        Target::PipeRead(p) => {
-            if !p.is_empty() || p.writers.load(Ordering::Relaxed) == 0 {
-                POLLIN
-            } else {
-                0
-            }
-        }
-        Target::PipeWrite(p) => {
-            if p.has_room() {
-                POLLOUT
-            } else {
-                0
-            }
-        }
-        Target::Snapshot(_) | Target::DirSnapshot(_) => POLLIN,
-        Target::Node(_, kind) => match kind {
-            NodeKind::Dev(Device::Console) => {
-                POLLOUT
-                    | if crate::fs::console::readable() {
-                        POLLIN
-                    } else {
-                        0
-                    }
-            }
-            _ => POLLIN | POLLOUT,
-        },
-    }
-}
-
-pub fn poll(fds: u64, nfds: u64, timeout_ms: u64) -> SysResult {
-    if nfds as usize > crate::fs::fdtable::MAX_FDS {
-        return Err(Errno::EINVAL);
-    }
-    let timeout = timeout_ms as i32;
-    let deadline =
-        (timeout >= 0).then(|| crate::time::deadline_after_ns(timeout as u64 * 1_000_000));
-    let mut list: Vec<Pollfd> = (0..nfds)
-        .map(|i| read_struct(fds + i * 8))
-        .collect::<Result<_, _>>()?;
-    loop {
-        let mut ready = 0;
-        for p in list.iter_mut() {
-            p.revents = if p.fd < 0 {
-                0
-            } else {
-                match file(p.fd as u64) {
-                    Ok(f) => poll_ready(&f) & (p.events | 0x18),
-                    Err(_) => POLLNVAL,
-                }
-            };
-            if p.revents != 0 {
-                ready += 1;
-            }
-        }
-        let expired = deadline.is_some_and(|d| crate::time::uptime_ns() >= d);
-        if ready > 0 || expired {
-            for (i, p) in list.iter().enumerate() {
-                write_struct(fds + i as u64 * 8, p)?;
-            }
-            return Ok(ready);
-        }
-        if crate::proc::current_has_fatal_signal() {
-            return Err(Errno::EINTR);
-        }
-        // Sleep a tick and look again: simple, and poll is rare here.
-        let next_tick = crate::time::deadline_after_ns(1_000_000_000 / crate::time::HZ);
-        crate::proc::sched::sleep_until(deadline.map_or(next_tick, |d| d.min(next_tick)));
-    }
 }
 
 /// `sendfile`: copies up to `count` bytes from `in_fd` (at `*offset` when

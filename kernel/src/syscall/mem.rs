@@ -4,7 +4,7 @@ use crate::fs::file::NodeKind;
 use crate::fs::with_fs;
 use crate::mm::user::{self, with_mm};
 use crate::proc::{current_process, loader, UserMem};
-use linux_abi::fcntl::{O_ACCMODE, O_WRONLY};
+use linux_abi::fcntl::{O_ACCMODE, O_RDONLY, O_WRONLY};
 use linux_abi::mman::*;
 use linux_abi::Errno;
 use vm::{Prot, VmError, Vma, VmaKind};
@@ -13,7 +13,7 @@ const PAGE: u64 = 4096;
 /// The heap may not grow past this distance from its start.
 const BRK_MAX: u64 = 1 << 36;
 
-fn with_mem<R>(f: impl FnOnce(&mut UserMem) -> Result<R, Errno>) -> Result<R, Errno> {
+pub(super) fn with_mem<R>(f: impl FnOnce(&mut UserMem) -> Result<R, Errno>) -> Result<R, Errno> {
     let p = current_process().ok_or(Errno::ESRCH)?;
     let mem = p.mem();
     let mut mem = mem.lock();
@@ -57,8 +57,18 @@ pub fn brk(addr: u64) -> SysResult {
 
 pub fn mmap(addr: u64, len: u64, prot: u64, flags: u64, fd: u64, off: u64) -> SysResult {
     let (prot, flags) = (prot as u32, flags as u32);
-    if len == 0 || !off.is_multiple_of(PAGE) || !addr.is_multiple_of(PAGE) && flags & MAP_FIXED != 0
-    {
+    // Linux's order: the offset's alignment (x86's sys_mmap), then the
+    // descriptor (ksys_mmap_pgoff), then everything else (do_mmap).
+    if !off.is_multiple_of(PAGE) {
+        return Err(Errno::EINVAL);
+    }
+    let anon = flags & MAP_ANONYMOUS != 0;
+    let f = if anon {
+        None
+    } else {
+        Some(super::lookup::file(fd)?)
+    };
+    if len == 0 || !addr.is_multiple_of(PAGE) && flags & MAP_FIXED != 0 {
         return Err(Errno::EINVAL);
     }
     let len = len.checked_next_multiple_of(PAGE).ok_or(Errno::ENOMEM)?;
@@ -72,26 +82,28 @@ pub fn mmap(addr: u64, len: u64, prot: u64, flags: u64, fd: u64, off: u64) -> Sy
     if kind != MAP_PRIVATE && kind != MAP_SHARED && kind != MAP_SHARED_VALIDATE {
         return Err(Errno::EINVAL);
     }
-    let anon = flags & MAP_ANONYMOUS != 0;
-    let data = if anon {
-        None
-    } else {
-        if kind != MAP_PRIVATE {
-            return Err(Errno::ENODEV); // shared file mappings: not yet
-        }
-        let p = current_process().ok_or(Errno::EBADF)?;
-        let f = p.files.lock().get(fd as i32)?;
-        if f.flags.load(core::sync::atomic::Ordering::Relaxed) & O_ACCMODE == O_WRONLY {
-            return Err(Errno::EACCES);
-        }
-        match f.node() {
-            Some((ino, NodeKind::File)) => Some(with_fs(|fs| -> Result<_, Errno> {
-                let d = fs.file_bytes(ino)?;
-                let start = usize::try_from(off).unwrap_or(usize::MAX).min(d.len());
-                let end = (start as u64).saturating_add(len).min(d.len() as u64) as usize;
-                Ok(d[start..end].to_vec())
-            })?),
-            _ => return Err(Errno::ENODEV),
+    let data = match f {
+        None => None,
+        Some(f) => {
+            let acc = f.flags.load(core::sync::atomic::Ordering::Relaxed) & O_ACCMODE;
+            if kind != MAP_PRIVATE && prot & PROT_WRITE != 0 && acc == O_RDONLY {
+                return Err(Errno::EACCES); // a shared write needs a writable file
+            }
+            if acc == O_WRONLY {
+                return Err(Errno::EACCES);
+            }
+            if kind != MAP_PRIVATE {
+                return Err(Errno::ENODEV); // shared file mappings: not yet
+            }
+            match f.node() {
+                Some((ino, NodeKind::File)) => Some(with_fs(|fs| -> Result<_, Errno> {
+                    let d = fs.file_bytes(ino)?;
+                    let start = usize::try_from(off).unwrap_or(usize::MAX).min(d.len());
+                    let end = (start as u64).saturating_add(len).min(d.len() as u64) as usize;
+                    Ok(d[start..end].to_vec())
+                })?),
+                _ => return Err(Errno::ENODEV),
+            }
         }
     };
     let vprot = Prot::from_linux(prot);

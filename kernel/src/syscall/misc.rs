@@ -1,9 +1,8 @@
 //! Process identity, thread setup and system information calls.
 use super::SysResult;
-use crate::proc::uaccess::{copy_to_user, read_struct, write_struct};
+use crate::proc::uaccess::{copy_to_user, write_struct};
 use crate::proc::{current_process, sched};
 use core::sync::atomic::Ordering;
-use linux_abi::resource::Rlimit;
 use linux_abi::utsname::Utsname;
 use linux_abi::Errno;
 
@@ -73,43 +72,6 @@ pub fn getrandom(buf: u64, len: u64, flags: u64) -> SysResult {
         done += n;
     }
     Ok(done as u64)
-}
-
-pub fn prlimit64(pid: u64, resource: u64, new: u64, old: u64) -> SysResult {
-    let me = current_process().ok_or(Errno::ESRCH)?.pid;
-    if pid != 0 && pid != u64::from(me) {
-        return Err(Errno::ESRCH);
-    }
-    const RLIMIT_STACK: u64 = 3;
-    const RLIMIT_NOFILE: u64 = 7;
-    const RLIM_INFINITY: u64 = u64::MAX;
-    if resource >= 16 {
-        return Err(Errno::EINVAL);
-    }
-    let lim = match resource {
-        RLIMIT_STACK => Rlimit {
-            rlim_cur: crate::proc::loader::STACK_SIZE,
-            rlim_max: RLIM_INFINITY,
-        },
-        RLIMIT_NOFILE => {
-            let n = crate::fs::fdtable::MAX_FDS as u64;
-            Rlimit {
-                rlim_cur: n,
-                rlim_max: n,
-            }
-        }
-        _ => Rlimit {
-            rlim_cur: RLIM_INFINITY,
-            rlim_max: RLIM_INFINITY,
-        },
-    };
-    if new != 0 {
-        let _: Rlimit = read_struct(new)?; // accepted, not enforced
-    }
-    if old != 0 {
-        write_struct(old, &lim)?;
-    }
-    Ok(0)
 }
 
 pub fn sched_getaffinity(pid: u64, size: u64, mask: u64) -> SysResult {

@@ -1,16 +1,23 @@
 //! The Linux x86_64 system-call table. Handlers take the raw argument
 //! registers and return a value or an errno; unknown numbers get ENOSYS and
 //! are logged once each.
+mod cred;
 mod fd;
 mod io;
+mod ioctl;
 mod lookup;
 mod mem;
+mod memsync;
 mod misc;
+mod owner;
 mod path;
+mod poll;
 mod prctl;
 mod process;
+mod rlimit;
 mod signal;
 mod stat;
+mod statfs;
 mod time;
 mod timer;
 mod window;
@@ -21,6 +28,10 @@ use linux_abi::{nr, syscall_name, Errno};
 
 /// `AT_FDCWD` as a raw argument.
 const AT_FDCWD: u64 = linux_abi::fcntl::AT_FDCWD as u64;
+
+/// `creat(path, mode)` is `open(path, CREAT_FLAGS, mode)`.
+const CREAT_FLAGS: u32 =
+    linux_abi::fcntl::O_CREAT | linux_abi::fcntl::O_WRONLY | linux_abi::fcntl::O_TRUNC;
 
 /// A handler's result: the value for `rax`, or an errno.
 pub type SysResult = Result<u64, Errno>;
@@ -73,7 +84,10 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
             a[1],
             u64::from(linux_abi::fcntl::AT_SYMLINK_NOFOLLOW),
         ),
-        nr::POLL => io::poll(a[0], a[1], a[2]),
+        nr::POLL => poll::poll(a[0], a[1], a[2]),
+        nr::PPOLL => poll::ppoll(a[0], a[1], a[2], a[3], a[4]),
+        nr::PSELECT6 => poll::pselect6(a[0], a[1], a[2], a[3], a[4], a[5]),
+        nr::RT_SIGTIMEDWAIT => signal::rt_sigtimedwait(a[0], a[1], a[2], a[3]),
         nr::LSEEK => io::lseek(a[0], a[1], a[2]),
         nr::MMAP => mem::mmap(a[0], a[1], a[2], a[3], a[4], a[5]),
         nr::MPROTECT => mem::mprotect(a[0], a[1], a[2]),
@@ -81,7 +95,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::BRK => mem::brk(a[0]),
         nr::RT_SIGACTION => signal::rt_sigaction(a[0], a[1], a[2], a[3]),
         nr::RT_SIGPROCMASK => signal::rt_sigprocmask(a[0], a[1], a[2], a[3]),
-        nr::IOCTL => fd::ioctl(a[0], a[1], a[2]),
+        nr::IOCTL => ioctl::ioctl(a[0], a[1], a[2]),
         nr::PREAD64 => io::pread(a[0], a[1], a[2], a[3]),
         nr::PWRITE64 => io::pwrite(a[0], a[1], a[2], a[3]),
         nr::FSYNC | nr::FDATASYNC => path::fsync(a[0]),
@@ -149,7 +163,42 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::GETTIMEOFDAY => time::gettimeofday(a[0], a[1]),
         nr::TIME => time::time(a[0]),
         nr::SENDFILE => io::sendfile(a[0], a[1], a[2], a[3]),
-        nr::GETUID | nr::GETGID | nr::GETEUID | nr::GETEGID => Ok(0),
+        nr::GETUID => cred::getid(cred::Kind::User, false),
+        nr::GETEUID => cred::getid(cred::Kind::User, true),
+        nr::GETGID => cred::getid(cred::Kind::Group, false),
+        nr::GETEGID => cred::getid(cred::Kind::Group, true),
+        nr::GETRESUID => cred::getres(cred::Kind::User, a[0], a[1], a[2]),
+        nr::GETRESGID => cred::getres(cred::Kind::Group, a[0], a[1], a[2]),
+        nr::SETRESUID => cred::setres(cred::Kind::User, a[0], a[1], a[2]),
+        nr::SETRESGID => cred::setres(cred::Kind::Group, a[0], a[1], a[2]),
+        nr::SETUID => cred::set(cred::Kind::User, a[0]),
+        nr::SETGID => cred::set(cred::Kind::Group, a[0]),
+        nr::SETREUID => cred::setre(cred::Kind::User, a[0], a[1]),
+        nr::SETREGID => cred::setre(cred::Kind::Group, a[0], a[1]),
+        nr::SETFSUID => cred::setfs(cred::Kind::User, a[0]),
+        nr::SETFSGID => cred::setfs(cred::Kind::Group, a[0]),
+        nr::GETGROUPS => cred::getgroups(a[0], a[1]),
+        nr::SETGROUPS => cred::setgroups(a[0], a[1]),
+        nr::PERSONALITY => cred::personality(a[0]),
+        nr::CHOWN => owner::fchownat(AT_FDCWD, a[0], a[1], a[2], 0),
+        nr::LCHOWN => owner::fchownat(
+            AT_FDCWD,
+            a[0],
+            a[1],
+            a[2],
+            u64::from(linux_abi::fcntl::AT_SYMLINK_NOFOLLOW),
+        ),
+        nr::FCHOWN => owner::fchown(a[0], a[1], a[2]),
+        nr::FCHOWNAT => owner::fchownat(a[0], a[1], a[2], a[3], a[4]),
+        nr::CREAT => fd::openat(AT_FDCWD, a[0], u64::from(CREAT_FLAGS), a[1]),
+        nr::STATFS => statfs::statfs(a[0], a[1]),
+        nr::FSTATFS => statfs::fstatfs(a[0], a[1]),
+        nr::MLOCK => memsync::mlock(a[0], a[1]),
+        nr::MLOCK2 => memsync::mlock2(a[0], a[1], a[2]),
+        nr::MUNLOCK => memsync::munlock(a[0], a[1]),
+        nr::MLOCKALL => memsync::mlockall(a[0]),
+        nr::MUNLOCKALL => memsync::munlockall(),
+        nr::MSYNC => memsync::msync(a[0], a[1], a[2]),
         nr::GETPPID => misc::getppid(),
         nr::SIGALTSTACK => signal::sigaltstack(a[0], a[1], frame.rsp),
         nr::ARCH_PRCTL => misc::arch_prctl(a[0], a[1]),
@@ -169,7 +218,9 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::SET_ROBUST_LIST => misc::set_robust_list(a[0], a[1]),
         nr::DUP3 => fd::dup3(a[0], a[1], a[2]),
         nr::PIPE2 => fd::pipe2(a[0], a[1]),
-        nr::PRLIMIT64 => misc::prlimit64(a[0], a[1], a[2], a[3]),
+        nr::PRLIMIT64 => rlimit::prlimit64(a[0], a[1], a[2], a[3]),
+        nr::GETRLIMIT => rlimit::getrlimit(a[0], a[1]),
+        nr::SETRLIMIT => rlimit::setrlimit(a[0], a[1]),
         nr::GETRANDOM => misc::getrandom(a[0], a[1], a[2]),
         nr::STATX => stat::statx(a[0], a[1], a[2], a[3], a[4]),
         nr::SCHED_GETAFFINITY => misc::sched_getaffinity(a[0], a[1], a[2]),

@@ -1,6 +1,6 @@
 //! The name space and metadata: chdir, mkdir, unlink, rename, link,
 //! symlink, truncate, chmod, utimensat, umask, fsync.
-use super::lookup::{cwd, dir_base, file};
+use super::lookup::{cwd, dir_base, file, file_raw};
 use super::SysResult;
 use crate::fs::file::NodeKind;
 use crate::fs::{now, with_fs};
@@ -27,7 +27,7 @@ pub fn chdir(path: u64) -> SysResult {
 }
 
 pub fn fchdir(fd: u64) -> SysResult {
-    match file(fd)?.node() {
+    match file_raw(fd)?.node() {
         Some((ino, NodeKind::Dir)) => {
             let p = current_process().ok_or(Errno::ESRCH)?;
             *p.cwd.lock() = ino;

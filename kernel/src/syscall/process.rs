@@ -104,6 +104,8 @@ pub fn exit_group(code: u64) -> SysResult {
 
 fn which(pid: i32) -> Result<Which, Errno> {
     Ok(match pid {
+        // -INT_MIN does not exist: Linux answers ESRCH before looking.
+        i32::MIN => return Err(Errno::ESRCH),
         -1 => Which::Any,
         0 => Which::Pgid(pgrp::getpgid(0)?),
         p if p < -1 => Which::Pgid(p.unsigned_abs()),
@@ -233,12 +235,10 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
             };
             let deadline = if timeout != 0 {
                 let ts: Timespec = read_struct(timeout)?;
-                if !ts.is_valid() {
+                if !ts.is_valid_timeout() {
                     return Err(Errno::EINVAL);
                 }
-                let ns = (ts.tv_sec as u64)
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(ts.tv_nsec as u64);
+                let ns = ts.as_nanos_saturating();
                 // FUTEX_WAIT: relative; FUTEX_WAIT_BITSET: absolute.
                 let rel = if cmd == FUTEX_WAIT {
                     ns
@@ -266,6 +266,10 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
             Ok(futex::wake_bitset(k, val as usize, bitset) as u64)
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
+            // Both counts are C ints (the second one travels in `timeout`).
+            if (val as i32) < 0 || (timeout as i32) < 0 {
+                return Err(Errno::EINVAL);
+            }
             if cmd == FUTEX_CMP_REQUEUE {
                 let mut w = [0u8; 4];
                 crate::proc::uaccess::copy_from_user(uaddr, &mut w)?;
@@ -277,7 +281,7 @@ pub fn futex(uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64
                 futex::key_for(uaddr, shared)?,
                 futex::key_for(uaddr2, shared)?,
             );
-            Ok(futex::requeue(k1, val as usize, timeout as usize, k2) as u64)
+            Ok(futex::requeue(k1, val as u32 as usize, timeout as u32 as usize, k2) as u64)
         }
         _ => Err(Errno::ENOSYS),
     }

@@ -104,6 +104,27 @@ pub fn rt_sigsuspend(set: u64, size: u64) -> SysResult {
     pause()
 }
 
+pub fn rt_sigtimedwait(set: u64, info: u64, timeout: u64, size: u64) -> SysResult {
+    if size as usize != SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let set = SigSet(read_struct::<u64>(set)?).blockable();
+    let deadline = if timeout == 0 {
+        None
+    } else {
+        let ts: linux_abi::time::Timespec = read_struct(timeout)?;
+        if !ts.is_valid_timeout() {
+            return Err(Errno::EINVAL);
+        }
+        Some(crate::time::deadline_after_ns(ts.as_nanos_saturating()))
+    };
+    let si = sig::timedwait::timed_wait(set, deadline)?;
+    if info != 0 {
+        write_struct(info, &si)?;
+    }
+    Ok(si.si_signo as u64)
+}
+
 pub fn pause() -> SysResult {
     while !sig::interrupted() {
         sched::block_interruptible();

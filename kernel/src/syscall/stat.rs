@@ -1,5 +1,5 @@
 //! Looking at files: stat, statx, access, readlink, getdents64, getcwd.
-use super::lookup::{cwd, dir_base, file};
+use super::lookup::{cwd, dir_base, file, file_raw};
 use super::SysResult;
 use crate::fs::file::{NodeKind, OpenFile};
 use crate::fs::with_fs;
@@ -38,7 +38,7 @@ fn stat_file(f: &OpenFile) -> Result<Stat, Errno> {
 }
 
 pub fn fstat(fd: u64, buf: u64) -> SysResult {
-    let s = stat_file(&*file(fd)?)?;
+    let s = stat_file(&*file_raw(fd)?)?;
     write_struct(buf, &s)?;
     Ok(0)
 }
@@ -60,7 +60,7 @@ fn lookup_at(dirfd: u64, path: u64, flags: u32) -> Result<StatTarget, Errno> {
         if dirfd as i32 == AT_FDCWD {
             return Ok(StatTarget::Ino(cwd()));
         }
-        return Ok(StatTarget::File(file(dirfd)?));
+        return Ok(StatTarget::File(file_raw(dirfd)?));
     }
     let p = p?;
     if crate::proc::procfs::is_proc_path(&p) {

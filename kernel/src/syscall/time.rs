@@ -64,12 +64,10 @@ pub fn clock_nanosleep(clock: u64, flags: u64, req: u64, rem: u64) -> SysResult 
     const TIMER_ABSTIME: u64 = 1;
     let now = clock_ns(clock)?;
     let ts: Timespec = read_struct(req)?;
-    if !ts.is_valid() {
+    if !ts.is_valid_timeout() {
         return Err(Errno::EINVAL);
     }
-    let mut ns = (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64);
+    let mut ns = ts.as_nanos_saturating();
     if flags & TIMER_ABSTIME != 0 {
         ns = ns.saturating_sub(now);
     }

@@ -12,7 +12,6 @@ use crate::proc::{sched, JobEvent, Process};
 use alloc::sync::Arc;
 use alloc::vec;
 use core::sync::atomic::Ordering;
-use linux_abi::process::wait_status_signaled;
 use linux_abi::sigframe::{
     RtSigframe, SigContext, SignalFrameLayout, UContext, FXSAVE_SIZE, UC_SIGCONTEXT_SS,
     UC_STRICT_RESTORE_SS,
@@ -62,14 +61,14 @@ pub fn on_return_to_user(frame: &mut TrapFrame) {
                     continue;
                 }
                 DefaultAction::Terminate | DefaultAction::CoreDump => {
-                    kill_group(&p, wait_status_signaled(sig, false));
+                    kill_group(&p, super::fatal_status(&p, sig));
                     continue;
                 }
             },
             _ => {
                 fix_restart(frame, Some(&act));
                 if setup_frame(&p, &t, frame, sig, &act, info).is_err() {
-                    kill_group(&p, wait_status_signaled(SIGSEGV, false));
+                    kill_group(&p, super::fatal_status(&p, SIGSEGV));
                     continue;
                 }
                 return;
@@ -84,7 +83,7 @@ pub fn on_return_to_user(frame: &mut TrapFrame) {
 }
 
 /// Removes `sig` from the pending sets and returns its siginfo.
-fn take(p: &Process, t: &Thread, sig: u32) -> SigInfo {
+pub(super) fn take(p: &Process, t: &Thread, sig: u32) -> SigInfo {
     let bit = SigSet::EMPTY.with(sig).0;
     let mut s = p.signals.lock();
     if t.sig_pending.load(Ordering::Relaxed) & bit != 0 {
@@ -232,10 +231,9 @@ fn setup_frame(
     }
     t.sig_mask.store(mask.blockable().0, Ordering::Relaxed);
     if act.sa_flags & SA_RESETHAND != 0 {
-        let mut s = p.signals.lock();
-        let a = &mut s.actions[sig as usize - 1];
-        a.sa_handler = SIG_DFL;
-        a.sa_flags &= !linux_abi::signal::SA_SIGINFO;
+        // Only the handler resets (Linux's SA_ONESHOT): the flags, with
+        // SA_SIGINFO, stay as sigaction() will report them.
+        p.signals.lock().actions[sig as usize - 1].sa_handler = SIG_DFL;
     }
     Ok(())
 }
@@ -248,7 +246,7 @@ pub fn sigreturn(frame: &mut TrapFrame) -> u64 {
         Ok(rax) => rax,
         Err(_) => {
             let p = sched::current().process.clone().expect("user thread");
-            kill_group(&p, wait_status_signaled(SIGSEGV, false));
+            kill_group(&p, super::fatal_status(&p, SIGSEGV));
             frame.rax
         }
     }

@@ -3,6 +3,7 @@
 //! SIGCONT, discarding ignored signals), and what interrupts a sleep.
 //! Delivery on the way back to user mode lives in [`deliver`].
 pub mod deliver;
+pub mod timedwait;
 
 use super::thread::Thread;
 use super::{current_process, sched, Process};
@@ -48,6 +49,15 @@ pub fn interrupted() -> bool {
     t.must_exit.load(Ordering::Relaxed)
         || p.group_exit.lock().is_some()
         || deliverable(p, &t).0 != 0
+}
+
+/// The wait status of a process `sig`'s default action kills: with the
+/// core bit (WCOREDUMP) when the action dumps core and RLIMIT_CORE lets a
+/// dump happen, as on Linux (which sets it only for a dump written; no
+/// file is written here, see `proc::rlimit`).
+pub fn fatal_status(p: &Process, sig: u32) -> i32 {
+    let core = default_action(sig) == DefaultAction::CoreDump && p.rlimits.lock().dumps_core();
+    wait_status_signaled(sig, core)
 }
 
 /// Wakes `t` if it sleeps interruptibly.
@@ -157,7 +167,7 @@ pub fn send(p: &Arc<Process>, thread: Option<&Arc<Thread>>, sig: u32, info: SigI
             // process does so at once, so it also ends sleeps that wait
             // for nothing else to happen first (a vfork parent's, a
             // stopped process's).
-            kill_group(p, wait_status_signaled(sig, false));
+            kill_group(p, fatal_status(p, sig));
             return;
         }
         wake_for_signal(&t);
@@ -199,9 +209,7 @@ pub fn force_fault(sig: u32, addr: u64) -> bool {
             .fetch_or(SigSet::EMPTY.with(sig).0, Ordering::Relaxed);
         true
     } else {
-        let core = default_action(sig) == DefaultAction::CoreDump;
-        let _ = core; // no core files: the status never claims a dump
-        kill_group(&p, wait_status_signaled(sig, false));
+        kill_group(&p, fatal_status(&p, sig));
         false
     }
 }
