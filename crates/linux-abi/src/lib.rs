@@ -34,6 +34,7 @@ pub mod sigframe;
 pub mod signal;
 pub mod stat;
 pub mod statfs;
+pub mod sysinfo;
 pub mod termios;
 pub mod time;
 pub mod uio;

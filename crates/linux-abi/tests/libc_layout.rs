@@ -6,7 +6,9 @@
 
 use core::mem::{offset_of, size_of};
 
-use linux_abi::{dirent, resource, signal, stat, statfs, termios, time, uio, utsname, AbiBytes};
+use linux_abi::{
+    dirent, resource, signal, stat, statfs, sysinfo, termios, time, uio, utsname, AbiBytes,
+};
 
 /// Asserts both types have the same size and each listed field the same offset.
 macro_rules! same_layout {
@@ -77,6 +79,12 @@ fn time_resource_io_structs_match_libc() {
     same_layout!(utsname::Utsname, libc::utsname {
         sysname = sysname, nodename = nodename, release = release, version = version,
         machine = machine, domainname = domainname,
+    });
+    same_layout!(sysinfo::Sysinfo, libc::sysinfo {
+        uptime = uptime, loads = loads, totalram = totalram, freeram = freeram,
+        sharedram = sharedram, bufferram = bufferram, totalswap = totalswap,
+        freeswap = freeswap, procs = procs, pad = pad, totalhigh = totalhigh,
+        freehigh = freehigh, mem_unit = mem_unit,
     });
     same_layout!(termios::Winsize, libc::winsize {
         ws_row = ws_row, ws_col = ws_col, ws_xpixel = ws_xpixel, ws_ypixel = ws_ypixel,

@@ -12,6 +12,7 @@ pub mod fork_policy;
 pub mod futex;
 pub mod hybrid;
 pub mod itimer;
+pub mod loadavg;
 pub mod loader;
 mod oom;
 pub mod pgrp;

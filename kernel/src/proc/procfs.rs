@@ -45,7 +45,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
         .trim_start_matches('/');
     let mut parts = rest.split('/').filter(|s| !s.is_empty());
     let Some(first) = parts.next() else {
-        let mut names: Vec<(String, u8)> = ["cmdline", "meminfo", "forkstat"]
+        let mut names: Vec<(String, u8)> = ["cmdline", "meminfo", "forkstat", "uptime", "loadavg"]
             .iter()
             .map(|n| (String::from(*n), DT_REG))
             .collect();
@@ -57,6 +57,8 @@ pub fn read(path: &str) -> Result<Node, Errno> {
         "meminfo" => meminfo(),
         "cmdline" => format!("{}\n", crate::cmdline().raw),
         "forkstat" => forkstat(),
+        "uptime" => uptime(),
+        "loadavg" => loadavg(),
         _ => {
             let pid = if first == "self" {
                 current_process().ok_or(Errno::ENOENT)?.pid
@@ -114,6 +116,32 @@ fn meminfo() -> String {
         0,
         heap_used / 1024,
         heap_free / 1024
+    )
+}
+
+/// Seconds since boot and seconds idle (the idle thread's CPU time), in
+/// hundredths as Linux prints them.
+fn uptime() -> String {
+    let up = crate::time::uptime_ns() / 10_000_000;
+    let idle = super::sched::idle_ns() / 10_000_000;
+    format!(
+        "{}.{:02} {}.{:02}\n",
+        up / 100,
+        up % 100,
+        idle / 100,
+        idle % 100
+    )
+}
+
+/// The three load averages, runnable/total threads, and the last pid.
+fn loadavg() -> String {
+    let [a, b, c] = super::loadavg::averages().map(super::loadavg::format);
+    let procs = super::all();
+    let threads: usize = procs.iter().map(|p| p.thread_count()).sum();
+    let last = procs.iter().map(|p| p.pid).max().unwrap_or(0);
+    format!(
+        "{a} {b} {c} {}/{threads} {last}\n",
+        super::sched::runnable().max(1)
     )
 }
 

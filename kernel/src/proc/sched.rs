@@ -42,6 +42,16 @@ extern "C" fn idle_loop(_: u64) -> ! {
     }
 }
 
+/// Threads that are runnable now, the running one included.
+pub fn runnable() -> u64 {
+    RUN_QUEUE.lock().len() as u64 + 1
+}
+
+/// CPU time the idle thread has had (ns): the time no thread could run.
+pub fn idle_ns() -> u64 {
+    IDLE.get().map_or(0, |i| i.cpu_ns.load(Ordering::Relaxed))
+}
+
 /// The running thread.
 pub fn current() -> Arc<Thread> {
     CURRENT.lock().clone().expect("scheduler not initialised")
@@ -188,6 +198,11 @@ pub fn timer_tick(from_user: bool) {
     for t in woke {
         wake(&t);
     }
+    let running = current();
+    let busy =
+        running.state() == State::Runnable && IDLE.get().is_some_and(|i| !Arc::ptr_eq(i, &running));
+    drop(running);
+    super::loadavg::tick(now, RUN_QUEUE.lock().len() as u64 + u64::from(busy));
     super::itimer::tick(now);
     super::signal::poll_console_interrupts();
     if from_user {

@@ -58,6 +58,24 @@ pub fn uname(buf: u64) -> SysResult {
     Ok(0)
 }
 
+/// `sysinfo(2)`: uptime, load averages, memory in pages of `mem_unit`
+/// bytes (RAM and free RAM as /proc/meminfo counts them; no swap), and
+/// the number of processes.
+pub fn sysinfo(buf: u64) -> SysResult {
+    let shift = linux_abi::sysinfo::SI_LOAD_SHIFT - crate::proc::loadavg::FSHIFT;
+    let info = linux_abi::sysinfo::Sysinfo {
+        uptime: (crate::time::uptime_ns() / 1_000_000_000) as i64,
+        loads: crate::proc::loadavg::averages().map(|l| l << shift),
+        totalram: crate::mm::frame::usable_count(),
+        freeram: crate::mm::user::free_frames(),
+        procs: crate::proc::all().len().min(u16::MAX as usize) as u16,
+        mem_unit: crate::mm::frame::FRAME_SIZE as u32,
+        ..Default::default()
+    };
+    write_struct(buf, &info)?;
+    Ok(0)
+}
+
 pub fn getrandom(buf: u64, len: u64, flags: u64) -> SysResult {
     if flags & !7 != 0 {
         return Err(Errno::EINVAL);

@@ -153,6 +153,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::GETPID => misc::getpid(),
         nr::EXIT => process::exit(a[0]),
         nr::UNAME => misc::uname(a[0]),
+        nr::SYSINFO => misc::sysinfo(a[0]),
         nr::FCNTL => fd::fcntl(a[0], a[1], a[2]),
         nr::GETCWD => stat::getcwd(a[0], a[1]),
         nr::CHDIR => path::chdir(a[0]),
