@@ -2,6 +2,8 @@
 //! lseek, sendfile.
 use super::lookup::file;
 use super::SysResult;
+use crate::fs::file::NodeKind;
+use crate::fs::Device;
 use crate::proc::uaccess::{
     access_ok, copy_from_user, copy_to_user, read_bytes, read_struct, with_scratch, write_struct,
 };
@@ -151,6 +153,14 @@ pub fn lseek(fd: u64, off: u64, whence: u64) -> SysResult {
 /// through a kernel buffer.
 pub fn sendfile(out_fd: u64, in_fd: u64, offset: u64, count: u64) -> SysResult {
     let (inf, outf) = (file(in_fd)?, file(out_fd)?);
+    // Linux reads the input through its page-cache splice path: a regular
+    // file or /dev/zero; a pipe, terminal, /dev/null, directory or /proc
+    // file is EINVAL, and programs (BusyBox cat) fall back to read and
+    // write, which is what makes end-of-input on a terminal reach them.
+    match inf.node() {
+        Some((_, NodeKind::File | NodeKind::Dev(Device::Zero))) => {}
+        _ => return Err(Errno::EINVAL),
+    }
     let count = (count as usize).min(MAX_RW);
     let start = if offset != 0 {
         let o: i64 = read_struct(offset)?;
@@ -188,8 +198,8 @@ pub fn sendfile(out_fd: u64, in_fd: u64, offset: u64, count: u64) -> SysResult {
             }
         };
         done += w;
-        if w < n {
-            break;
+        if w < n || n < want {
+            break; // a full output, or the end of the input
         }
     }
     if let Some(o) = start {

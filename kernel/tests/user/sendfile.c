@@ -1,7 +1,8 @@
-/* sendfile (file to pipe, with and without an offset pointer) and time(2),
- * which BusyBox's cat/cp and date use. One check per line; exits 1 if any
+/* sendfile (file to pipe, with and without an offset pointer; inputs
+ * Linux refuses) and time(2), which BusyBox's cat/cp and date use. One check per line; exits 1 if any
  * check fails. Behaves the same on Linux. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,21 @@ int main(void) {
     check("sendfile at end of file gives 0", sendfile(p[1], fd, NULL, 100) == 0);
     close(fd);
     unlink("/tmp/sendfile-src");
+    /* Only a regular file or /dev/zero can be the input (Linux's splice
+     * path): a pipe, a directory or /dev/null is EINVAL at once, so a
+     * program falls back to read/write (and a pipe never blocks here). */
+    int q[2];
+    check("another pipe", pipe(q) == 0 && write(q[1], "ab", 2) == 2);
+    errno = 0;
+    check("sendfile from a pipe is EINVAL", sendfile(p[1], q[0], NULL, 100) == -1 && errno == EINVAL);
+    int dir = open("/tmp", O_RDONLY);
+    errno = 0;
+    check("sendfile from a directory is EINVAL", sendfile(p[1], dir, NULL, 100) == -1 && errno == EINVAL);
+    int null = open("/dev/null", O_RDONLY), zero = open("/dev/zero", O_RDONLY);
+    errno = 0;
+    check("sendfile from /dev/null is EINVAL", sendfile(p[1], null, NULL, 100) == -1 && errno == EINVAL);
+    check("sendfile from /dev/zero gives zeros", sendfile(p[1], zero, NULL, 3) == 3 &&
+          read(p[0], buf, sizeof buf) == 3 && buf[0] == 0 && buf[2] == 0);
     struct timeval tv;
     gettimeofday(&tv, NULL);
     long t = syscall(SYS_time, NULL);
