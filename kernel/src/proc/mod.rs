@@ -185,13 +185,7 @@ pub fn handle_user_page_fault(addr: u64, error: u64) -> bool {
     let Some(proc) = current_process() else {
         return false;
     };
-    let access = if error & (1 << 4) != 0 {
-        Access::Execute
-    } else if error & (1 << 1) != 0 {
-        Access::Write
-    } else {
-        Access::Read
-    };
+    let access = Access::from_page_fault_error(error);
     let mem = proc.mem();
     let mut mem = mem.lock();
     let Some(mem) = mem.as_mut() else {
