@@ -1,6 +1,8 @@
 //! Micro-benchmarks of single operations: map, translate, fault.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
 use vm::host::host_mm;
 use vm::{Access, AddressSpace, Prot, Vma, VmaKind};
 
