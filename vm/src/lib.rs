@@ -84,7 +84,7 @@
 //!   [`AddressSpace::release`] panics in debug builds (unless the thread is
 //!   already unwinding); without `std` it is only counted
 //!   ([`leaked_spaces`]).
-//! - `host`: `std` plus [`host`], simulated RAM and a bitmap frame
+//! - `host`: `std` plus the `host` module, simulated RAM and a bitmap frame
 //!   allocator for tests, benches and trying the crate out.
 //!
 //! The API speaks the `x86_64` crate's types (`PhysFrame`, the allocator

@@ -94,7 +94,7 @@ pub fn current_has_fatal_signal() -> bool {
 
 /// Starts the program at `path` with fds 0-2 on the console, in a session
 /// and process group of its own. The new process runs once the caller
-/// blocks (e.g. in [`wait`]).
+/// blocks (e.g. in [`wait()`]).
 pub fn spawn(
     cwd: memfs::Ino,
     path: &str,
