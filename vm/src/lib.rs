@@ -73,9 +73,10 @@
 //! # fn main() {} // the simulated RAM needs the `host` feature
 //! ```
 //!
-//! `vm/examples/embed.rs` is the same for a real kernel (`no_std`, target
-//! `x86_64-unknown-none`): a direct-map [`PhysMem`], a frame allocator, and
-//! an x86 page-fault error code turned into an [`Access`].
+//! The repository's `vm/examples/embed` does the same in a real kernel
+//! (`no_std`, target `x86_64-unknown-none`): a direct-map [`PhysMem`], a
+//! frame allocator, and an x86 page-fault error code turned into an
+//! [`Access`] ([`Access::from_page_fault_error`]).
 //!
 //! ## Features and the `x86_64` crate
 //!
