@@ -17,16 +17,20 @@ deps:
 # Every test: host unit/property tests, lints, no_std build, then the QEMU suite.
 test: deps test-host test-qemu
 
-# bench-guest builds for musl only, so the workspace clippy does not see it:
-# it gets a clippy line of its own here.
+# The benchmark program and the vm embedding example build for their own
+# targets only, so the workspace clippy does not see them: each has its own
+# line. scripts/test-vm-package.sh tests the vm crate as published.
 
-# Host tests and lints (no QEMU), the guest benchmark's report tests and clippy included.
+# Host tests and lints (no QEMU): unit/property tests, the packaged vm crate, the no_std example, the report tests.
 test-host:
     cargo fmt --all --check
     cargo clippy --all-targets -- -D warnings
     cargo clippy -p bench-guest --target x86_64-unknown-linux-musl -- -D warnings
-    cargo build -p vm --target x86_64-unknown-none
+    cargo build -p forkless-vm --target x86_64-unknown-none
+    cargo clippy -p vm-embed-example --target x86_64-unknown-none -- -D warnings
+    cargo build -p vm-embed-example --target x86_64-unknown-none --release
     cargo test
+    scripts/test-vm-package.sh
     PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s scripts -p 'test_bench_guest*.py'
 
 # About 2.5 minutes; method in docs/benchmarks.md. The report goes to

@@ -1,9 +1,14 @@
 """Parses the guest benchmark program's output and writes the report:
 results.json, results.md (workload by Linux and each fork strategy of our
-kernel: ns/iter and ratio to Linux) and the issue's targets. The chart is
-bench_guest_svg.py. Every table here is generated: never edit one by hand.
+kernel: ns/iter and ratio to Linux) and the performance targets. The
+chart is bench_guest_svg.py. Every table here is generated: never edit one
+by hand.
 """
 import statistics
+
+# results.json's layout. 1: top-level "schema_version", meta "machine"
+# and "commit" (before: no version, "host" and "our_commit").
+SCHEMA_VERSION = 1
 
 STRATEGIES = ["classic", "ondemand", "hybrid", "ghost"]
 KERNELS = ["linux"] + STRATEGIES
@@ -182,7 +187,7 @@ def label(kernel):
 
 
 def targets(report):
-    """The issue's targets, each measured against this run (reported, not
+    """The performance targets, each measured against this run (reported, not
     asserted), on our kernel booted with fork=hybrid (the default)."""
     res = report["results"]
 
@@ -219,16 +224,30 @@ def markdown(report):
         + ("; figures are medians over boots" if m["runs"] > 1 else ""),
         f"QEMU: {m['qemu']}; guest: `{m['qemu_args']}`",
         f"Linux: {m['linux_kernel']}",
-        f"Ours: kernel at commit {m['our_commit']}; `fork=` asked per column; "
+        f"Ours: kernel at commit {m['commit']}; `fork=` asked per column; "
         + policy_fact(m),
-        f"Host: {m['host']}; date {m['date']}",
+        f"Machine: {m['machine']}; date {m['date']}",
     ]
     if m.get("deterministic_check") is not None:
         facts.append("Repeat check: " + ("every figure bit-identical across two boots"
                                           if m["deterministic_check"] else "**figures differed between two boots**"))
     body = "\n".join(f"- {f}" for f in facts)
     return (f"{body}\n\nTime per iteration (ratio to Linux; below 1: faster than Linux):\n\n"
-            f"{table(report)}\n\nTargets (issue 6; reported, not asserted):\n\n{targets(report)}\n")
+            f"{table(report)}\n\nTargets (reported, not asserted):\n\n{targets(report)}\n")
+
+
+def upgrade(report):
+    """A results.json of any earlier layout -> the current one (same
+    figures; only names and the version change)."""
+    version = report.get("schema_version", 0)
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"results.json has schema_version {version}; this report knows up to {SCHEMA_VERSION}")
+    meta = dict(report["meta"])
+    if version < 1:
+        meta["machine"] = meta.pop("host")
+        meta["commit"] = meta.pop("our_commit")
+    rest = {k: v for k, v in report.items() if k not in ("schema_version", "meta")}
+    return {"schema_version": SCHEMA_VERSION, "meta": meta, **rest}
 
 
 def update_docs(doc_text, generated):

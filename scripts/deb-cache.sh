@@ -38,3 +38,45 @@ cached_deb() {
     [[ -n $deb ]] || { echo "$me: no $pkg .deb in ${cache#"$root"/}" >&2; exit 1; }
     echo "$deb"
 }
+
+# pinned_deb PACKAGE VERSION SHA256 POOL_PATH: prints the path of exactly
+# that .deb in the cache, fetching it when missing. The SHA256 (from the
+# Debian archive's Packages index) is checked whatever the source, so a
+# pinned figure is reproduced with the same bytes. Sources, in order:
+#   1. apt, when the host's package lists know that version (Debian);
+#   2. deb.debian.org's pool at POOL_PATH (any host with curl: Ubuntu,
+#      GitHub's runners), for as long as Debian keeps the version there;
+#   3. snapshot.debian.org, which keeps every version ever published.
+pinned_deb() {
+    local pkg=$1 version=$2 sha=$3 pool=$4 deb url hash
+    mkdir -p "$cache"
+    deb=$cache/${pkg}_${version//:/%3a}_amd64.deb
+    if [[ -f $deb ]] && sha256sum "$deb" | grep -q "^$sha "; then
+        echo "$deb"
+        return
+    fi
+    rm -f "$deb"
+    if command -v apt-get >/dev/null 2>&1 && apt-cache show "$pkg=$version" >/dev/null 2>&1; then
+        (cd "$cache" && apt-get download "$pkg=$version" >&2 2> >(grep -v -i unsandboxed >&2)) || true
+    fi
+    for url in "https://deb.debian.org/debian-security/$pool" "https://deb.debian.org/debian/${pool/pool\/updates/pool}"; do
+        [[ -f $deb ]] && break
+        need_tools curl
+        curl -fsSL --retry 3 -o "$deb.part" "$url" 2>/dev/null && mv "$deb.part" "$deb" || rm -f "$deb.part"
+    done
+    if [[ ! -f $deb ]]; then
+        need_tools curl python3
+        hash=$(curl -fsSL --retry 3 "https://snapshot.debian.org/mr/binary/$pkg/$version/binfiles" |
+            python3 -c 'import json,sys; print(next(r["hash"] for r in json.load(sys.stdin)["result"] if r["architecture"] == "amd64"))' || true)
+        if [[ -n $hash ]]; then
+            curl -fsSL --retry 3 -o "$deb.part" "https://snapshot.debian.org/file/$hash" && mv "$deb.part" "$deb" || rm -f "$deb.part"
+        fi
+    fi
+    [[ -f $deb ]] || { echo "$me: cannot fetch $pkg $version (apt, deb.debian.org and snapshot.debian.org all failed; no network?)" >&2; exit 1; }
+    if ! sha256sum "$deb" | grep -q "^$sha "; then
+        echo "$me: $deb does not have the pinned SHA256 $sha" >&2
+        rm -f "$deb"
+        exit 1
+    fi
+    echo "$deb"
+}

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Fetches Debian's cloud kernel (the Linux peer of the guest benchmarks)
-# without installing anything on the host: `apt-get download` of the
-# linux-image-cloud-amd64 metapackage and the linux-image-<version>-cloud-amd64
-# package it depends on into build/cache/, then `dpkg-deb -x`.
+# without installing anything on the host: one pinned package version
+# (recorded in docs/benchmarks.md, so recorded figures can be reproduced
+# with the same kernel), checked against its SHA256, into build/cache/, then
+# `dpkg-deb -x`. The package is Debian's, so on Ubuntu (GitHub's runners)
+# apt does not know it: pinned_deb (scripts/deb-cache.sh) then downloads
+# it from deb.debian.org's pool or snapshot.debian.org. dpkg-deb is in
+# every Debian and Ubuntu base system.
 # Leaves build/linux/vmlinuz and build/linux/version (the package version).
 # Idempotent: a cached .deb or an extracted kernel is reused; FORCE=1
-# fetches again. (As root apt prints a harmless warning that the download
-# is performed unsandboxed; it is filtered out.)
+# extracts again. To move to a newer kernel: change the three pins below
+# (`apt-cache show linux-image-<abi>-cloud-amd64` gives Version, Filename
+# and SHA256) and rerun the benchmarks.
 # Usage: scripts/fetch-linux.sh   (prints the kernel's path)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,13 +26,13 @@ fi
 hint="or put a bzImage at build/linux/vmlinuz yourself"
 # shellcheck source=scripts/deb-cache.sh
 source "$root/scripts/deb-cache.sh"
-need_tools apt-get apt-cache dpkg-deb
+need_tools dpkg-deb sha256sum
 
-meta=$(cached_deb linux-image-cloud-amd64)
-# The metapackage depends on exactly one linux-image-<abi>-cloud-amd64.
-dep=$(dpkg-deb -f "$meta" Depends | tr ',' '\n' | sed -n 's/^ *\(linux-image-[0-9][^ ]*-cloud-amd64\).*/\1/p' | head -n 1)
-[[ -n $dep ]] || { echo "fetch-linux: cannot read the kernel package from $meta's Depends" >&2; exit 1; }
-deb=$(cached_deb "$dep")
+dep=linux-image-6.1.0-56-cloud-amd64
+version=6.1.192-2
+sha256=e7d02b943971edcb8790e256c02cfab3bca6c3d37c1bf25392a57c71300615ee
+pool=pool/updates/main/l/linux-signed-amd64/${dep}_${version}_amd64.deb
+deb=$(pinned_deb "$dep" "$version" "$sha256" "$pool")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,6 +1,7 @@
 """Unit tests of the guest benchmark report (parsing, combining boots,
 tables, targets, the docs splice, the chart). Run with
 `python3 -m unittest discover -s scripts -p 'test_bench_guest*.py'`."""
+import re
 import unittest
 import xml.dom.minidom
 
@@ -36,7 +37,7 @@ def report_of(linux, ours, ghost=None):
     for s in r.STRATEGIES:
         results[s] = r.combine(NAMES, [r.parse(ghost if s == "ghost" and ghost else ours)])
     meta = {"mode": "deterministic", "quick": True, "runs": 1, "qemu": "QEMU 7.2", "qemu_args": "-icount",
-            "linux_kernel": "6.1", "our_commit": "abc", "host": "h", "date": "d",
+            "linux_kernel": "6.1", "commit": "abc", "machine": "h", "date": "d",
             "deterministic_check": None, "fork_policy": {s: [s] for s in r.STRATEGIES}}
     return {"meta": meta, "workloads": NAMES, "results": results}
 
@@ -212,3 +213,88 @@ class Policy(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Chart(unittest.TestCase):
+    """The chart is honest (every bar to scale, or visibly clipped) and
+    readable (no text under 11 px, colours dark enough for text)."""
+
+    def report_with(self, ratios):
+        """A one-workload report whose strategies have these ratios."""
+        rep = report_of(LINUX_LOG, OURS_LOG)
+        for s, x in zip(r.STRATEGIES, ratios):
+            rep["results"][s]["getpid"] = {"status": "ok", "ns_per_iter": 350 * x}
+        return rep
+
+    def ticks(self, doc):
+        return [t.firstChild.data for t in doc.getElementsByTagName("text")
+                if t.firstChild and re.fullmatch(r"[0-9.e+-]+x", t.firstChild.data)
+                and t.getAttribute("text-anchor") == "middle"]
+
+    def test_axis_spans_the_data(self):
+        doc = xml.dom.minidom.parseString(svg.chart(self.report_with([0.0004, 0.02, 1.0, 7.6])))
+        ticks = self.ticks(doc)
+        self.assertEqual(ticks[0], "0.0001x")
+        self.assertEqual(ticks[-1], "10x")
+        self.assertNotIn("clipped", svg.chart(self.report_with([0.0004, 0.02, 1.0, 7.6])))
+
+    def test_axis_is_at_least_a_decade_each_way(self):
+        doc = xml.dom.minidom.parseString(svg.chart(self.report_with([0.9, 1.0, 1.1, 1.2])))
+        self.assertEqual(self.ticks(doc), ["0.1x", "1x", "10x"])
+
+    def test_bars_beyond_the_widest_axis_are_marked(self):
+        text = svg.chart(self.report_with([1e-9, 1.0, 1.0, 1.0]))
+        self.assertIn("(clipped)", text)
+        doc = xml.dom.minidom.parseString(text)
+        self.assertEqual(len(doc.getElementsByTagName("path")), 1)  # the arrowhead
+        self.assertEqual(self.ticks(doc)[0], f"{svg.FLOOR:g}x")
+
+    def test_bar_lengths_are_proportional_to_log_ratio(self):
+        doc = xml.dom.minidom.parseString(svg.chart(self.report_with([0.01, 0.1, 10.0, 100.0])))
+        bars = [b for b in doc.getElementsByTagName("rect") if b.getElementsByTagName("title")]
+        widths = [float(b.getAttribute("width")) for b in bars]
+        self.assertAlmostEqual(widths[0], 2 * widths[1], places=3)
+        self.assertAlmostEqual(widths[3], 2 * widths[2], places=3)
+        self.assertAlmostEqual(widths[0], widths[3], places=3)
+
+    def test_labels_are_readable(self):
+        doc = xml.dom.minidom.parseString(svg.chart(report_of(LINUX_LOG, OURS_LOG)))
+        sizes = [int(e.getAttribute("font-size")) for tag in ("svg", "text")
+                 for e in doc.getElementsByTagName(tag) if e.getAttribute("font-size")]
+        self.assertTrue(sizes)
+        self.assertGreaterEqual(min(sizes), 11)
+
+    def test_colours_are_dark_enough_for_text(self):
+        def luminance(hex_colour):
+            def channel(c):
+                c /= 255
+                return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+            return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+        for s, colour in svg.COLOURS.items():
+            contrast = 1.05 / (luminance(colour) + 0.05)  # against white
+            self.assertGreaterEqual(contrast, 4.5, f"{s} {colour}")
+
+
+class Schema(unittest.TestCase):
+    def test_upgrade_from_unversioned(self):
+        old = report_of(LINUX_LOG, OURS_LOG)
+        old["meta"]["host"] = old["meta"].pop("machine")
+        old["meta"]["our_commit"] = old["meta"].pop("commit")
+        new = r.upgrade(old)
+        self.assertEqual(list(new)[0], "schema_version")
+        self.assertEqual(new["schema_version"], r.SCHEMA_VERSION)
+        self.assertEqual((new["meta"]["machine"], new["meta"]["commit"]), ("h", "abc"))
+        self.assertEqual(new["results"], old["results"])
+        self.assertEqual(r.upgrade(new), new)
+
+    def test_newer_schema_refused(self):
+        rep = dict(report_of(LINUX_LOG, OURS_LOG), schema_version=r.SCHEMA_VERSION + 1)
+        with self.assertRaises(ValueError):
+            r.upgrade(rep)
+
+    def test_report_names_machine_commit_date_and_no_issue_numbers(self):
+        md = r.markdown(report_of(LINUX_LOG, OURS_LOG))
+        self.assertIn("Machine: h; date d", md)
+        self.assertIn("commit abc", md)
+        self.assertNotRegex(md.lower(), r"issue ?#?\d")

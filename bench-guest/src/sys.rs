@@ -63,7 +63,7 @@ pub struct ExecSpec {
 }
 
 impl ExecSpec {
-    /// `path` with `argv` (argv[0] included) and an empty-ish environment.
+    /// `path` with `argv` (`argv[0]` included) and an empty-ish environment.
     pub fn new(path: &str, argv: &[&str]) -> Self {
         ExecSpec {
             path: cstr(path),

@@ -1,5 +1,5 @@
-//! One line naming the machine and toolchain a run used: CPU model and
-//! count, memory, kernel release, rustc version, date (UTC).
+//! The facts of a run: the machine and toolchain (CPU model and count,
+//! memory, kernel release, rustc version), the commit and the date (UTC).
 
 use std::fs;
 use std::process::Command;
@@ -30,6 +30,53 @@ pub fn civil_date(days: i64) -> String {
 
 /// The machine line of the report.
 pub fn describe() -> String {
+    format!("Machine: {}; report of {} UTC", machine(), today())
+}
+
+/// Today's date, UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date((secs / 86_400) as i64)
+}
+
+/// The workspace's commit (`git rev-parse --short HEAD`), with
+/// " + uncommitted changes" when the measured crates differ from it, or
+/// `unknown` outside a git checkout.
+pub fn commit() -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let head = Command::new("git")
+        .args(["-C", root, "rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok());
+    let Some(head) = head else {
+        return "unknown".into();
+    };
+    let dirty = Command::new("git")
+        .args([
+            "-C",
+            root,
+            "diff",
+            "--quiet",
+            "HEAD",
+            "--",
+            "vm",
+            "bench-host",
+        ])
+        .status()
+        .is_ok_and(|s| !s.success());
+    format!(
+        "{}{}",
+        head.trim(),
+        if dirty { " + uncommitted changes" } else { "" }
+    )
+}
+
+/// CPU, CPU count, memory, kernel release and rustc version.
+pub fn machine() -> String {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = proc_field(&cpuinfo, "model name").unwrap_or_else(|| "unknown CPU".into());
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -44,14 +91,10 @@ pub fn describe() -> String {
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .unwrap_or_default();
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
     format!(
-        "Machine: {cpu}, {cpus} logical CPUs, {mem_gib} GiB RAM, Linux {}; {}; report of {} UTC",
+        "{cpu}, {cpus} logical CPUs, {mem_gib} GiB RAM, Linux {}; {}",
         kernel.trim(),
-        rustc.trim(),
-        civil_date((secs / 86_400) as i64)
+        rustc.trim()
     )
 }
 

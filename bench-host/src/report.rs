@@ -1,5 +1,5 @@
 //! The Markdown report: medians per operation, strategy and size; ratios
-//! between strategies and against the host; the issue's targets with the
+//! between strategies and against the host; the performance targets with the
 //! measured value and whether it was met. Everything is computed from the
 //! records of one run; nothing here is a number of its own.
 
@@ -165,7 +165,7 @@ pub struct Target {
     pub met: Option<bool>,
 }
 
-/// The issue's three targets at 1 GiB.
+/// The three performance targets at 1 GiB.
 pub fn targets(records: &[Record]) -> Vec<Target> {
     let hybrid = median(records, Operation::Fork, "hybrid", TARGET_BYTES);
     let classic = median(records, Operation::Fork, "classic", TARGET_BYTES);
@@ -219,7 +219,7 @@ pub fn render_tables(records: &[Record], machine: &str) -> String {
 /// The whole report: medians, ratios, targets.
 pub fn render(records: &[Record], machine: &str) -> String {
     format!(
-        "{}\nTargets (issue 2):\n\n{}",
+        "{}\nTargets:\n\n{}",
         render_tables(records, machine),
         targets_list(records)
     )

@@ -125,9 +125,30 @@ pub fn collect(criterion_dir: &Path) -> io::Result<Vec<Record>> {
     Ok(records)
 }
 
-/// `records` as the pretty-printed JSON list of `results.json`.
-pub fn to_json(records: &[Record]) -> String {
-    serde_json::to_string_pretty(records).expect("records serialize")
+/// The layout of `results.json`; a reader checks it before anything else.
+/// 1: an object with the run's facts and `records` (before: a bare list).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole `results.json`: where and when the run was made, and what it
+/// measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// CPU, CPU count, memory, kernel release and rustc version.
+    pub machine: String,
+    /// The commit measured (`git rev-parse --short HEAD`, marked when the
+    /// tree had uncommitted changes), or `unknown`.
+    pub commit: String,
+    /// When the report was made (UTC, `YYYY-MM-DD`).
+    pub date: String,
+    /// One entry per measured workload.
+    pub records: Vec<Record>,
+}
+
+/// `results` as the pretty-printed JSON of `results.json`.
+pub fn to_json(results: &Results) -> String {
+    serde_json::to_string_pretty(results).expect("results serialize")
 }
 
 #[cfg(test)]

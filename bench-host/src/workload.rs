@@ -114,7 +114,7 @@ impl Operation {
 
 /// What a stored criterion benchmark is: operation, strategy column and
 /// touched bytes. `None` for benchmarks that are not ours (say `cargo
-/// bench -p vm`'s micro-benchmarks sharing the criterion directory).
+/// bench -p forkless-vm`'s micro-benchmarks sharing the criterion directory).
 pub fn identify(group: &str, function: &str, parameter: &str) -> Option<(Operation, String, u64)> {
     let bytes = parse_size(parameter)?;
     if group == "linux" {

@@ -114,7 +114,7 @@ impl AddressSpace {
         })?;
         let write = need != Need::Read;
         debug_assert!(!matches!(need, Need::Write) || vma.prot.write);
-        let mut pool = mm.reserve(FAULT_FRAMES).map_err(|_| Fault::OutOfMemory)?;
+        let mut pool = mm.reserve(FAULT_FRAMES).map_err(Fault::from)?;
         let mut changed = true;
         let pt = self.table_path(mm, va, &mut pool);
         let idx = entry::index(va, 1);

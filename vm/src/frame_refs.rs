@@ -23,6 +23,18 @@ impl FrameRefs {
         }
     }
 
+    /// Whether `frame` has a count: it lies below the limit. Frames enter
+    /// the crate only through `Mm::reserve`, which checks this, so the
+    /// indexing below never goes out of bounds.
+    pub fn covers(&self, frame: PhysFrame) -> bool {
+        ((frame.start_address().as_u64() >> 12) as usize) < self.extra.len()
+    }
+
+    /// One past the highest frame with a count.
+    pub fn limit(&self) -> u64 {
+        (self.extra.len() as u64) << 12
+    }
+
     fn slot(&mut self, frame: PhysFrame) -> &mut u32 {
         let idx = (frame.start_address().as_u64() >> 12) as usize;
         &mut self.extra[idx]

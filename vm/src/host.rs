@@ -23,7 +23,8 @@ use crate::phys::PhysMem;
 /// frame is never valid.
 const BASE: u64 = 0x10_0000;
 
-/// Simulated physical memory: `frames` 4 KiB frames at [`BASE`].
+/// Simulated physical memory: `frames` 4 KiB frames from physical address
+/// 1 MiB ([`SimRam::base`]; never 0, so a null frame is never valid).
 #[derive(Debug)]
 pub struct SimRam {
     raw: NonNull<u8>,

@@ -27,7 +27,9 @@
 //!   copied at once, every other child write copies its path of tables and
 //!   page into the child alone. The parent's tables never change while
 //!   borrowed, and the parent waits until the child releases them (exec,
-//!   exit) or is promoted to a classic child. Cost: O(1) + pages touched.
+//!   exit) or is promoted ([`PromoteTarget`]: into an on-demand child,
+//!   whose cost is an on-demand fork's, or a classic one). Cost: O(1) +
+//!   pages touched.
 //! - **Vfork**: the child runs in the parent's space.
 //!
 //! ## Embedding
@@ -38,6 +40,8 @@
 //! [`Mm`] and executes the [`TlbFlush`] tokens every change returns:
 //!
 //! ```
+//! # #[cfg(feature = "host")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use vm::host::{BitmapFrames, SimRam};
 //! use vm::{Access, AddressSpace, Config, Mm, Prot, Strategy, Vma, VmaKind};
 //!
@@ -65,8 +69,35 @@
 //! child.destroy(&mut mm)?;
 //! parent.destroy(&mut mm)?;
 //! assert_eq!(mm.frames_in_use(), 0);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "host"))]
+//! # fn main() {} // the simulated RAM needs the `host` feature
 //! ```
+//!
+//! The repository's `vm/examples/embed` does the same in a real kernel
+//! (`no_std`, target `x86_64-unknown-none`): a direct-map [`PhysMem`], a
+//! frame allocator, and an x86 page-fault error code turned into an
+//! [`Access`] ([`Access::from_page_fault_error`]).
+//!
+//! ## Features and the `x86_64` crate
+//!
+//! - no features (what a kernel uses): `no_std` + `alloc`.
+//! - `std`: a space dropped without [`AddressSpace::destroy`] or
+//!   [`AddressSpace::release`] panics in debug builds (unless the thread is
+//!   already unwinding); without `std` it is only counted
+//!   ([`leaked_spaces`]).
+//! - `host`: `std` plus the `host` module, simulated RAM and a bitmap frame
+//!   allocator for tests, benches and trying the crate out.
+//!
+//! The API speaks the `x86_64` crate's types (`PhysFrame`, the allocator
+//! traits), version 0.15, re-exported as [`vm::x86_64`](crate::x86_64) so
+//! that a kernel names exactly the version the crate was built with. The
+//! crate depends on it with `default-features = false`; a kernel that
+//! needs its instructions (`invlpg`, CR3) on stable Rust enables only
+//! `features = ["instructions"]` on its own dependency: its default
+//! features include `nightly` (`abi_x86_interrupt`, `step_trait`, ...),
+//! which does not build on stable.
 //!
 //! ## Invariants (each checked by the tests)
 //! 1. Isolation: after any sequence of map / write / fork / exit / exec
@@ -86,8 +117,11 @@
 
 extern crate alloc;
 
+pub use x86_64;
+
 mod access;
 pub mod entry;
+mod error;
 mod fault;
 mod flush;
 mod fork;
@@ -104,6 +138,7 @@ mod teardown;
 mod vma;
 
 pub use access::PageFault;
+pub use error::{Fault, SegvCause, VmError};
 pub use flush::TlbFlush;
 pub use fork::{Child, EagerPages, Forked, PromoteFlush, PromoteTarget, Strategy, StrategyKind};
 pub use frame_cache::FRAME_CACHE_CAPACITY;
@@ -124,88 +159,25 @@ pub enum Access {
     Execute,
 }
 
-/// Why a user access cannot be satisfied (`si_code` of the SIGSEGV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SegvCause {
-    /// No area maps the address (`SEGV_MAPERR`).
-    NotMapped,
-    /// The area forbids the access (`SEGV_ACCERR`).
-    Protection,
-}
-
-/// The outcome of a fault that could not be resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Deliver SIGSEGV.
-    Segv {
-        /// The faulting address.
-        addr: u64,
-        /// Mapping or protection error.
-        cause: SegvCause,
-    },
-    /// No frame was free (the kernel's OOM policy decides).
-    OutOfMemory,
-    /// The space lends its tables to a hybrid child and must not change
-    /// (a kernel bug: the parent should be asleep).
-    Lent,
-}
-
-impl Fault {
-    pub(crate) fn into_vm_error(self) -> VmError {
-        match self {
-            Fault::Segv { .. } => VmError::NotMapped,
-            Fault::OutOfMemory => VmError::OutOfMemory,
-            Fault::Lent => VmError::Lent,
-        }
-    }
-}
-
-impl From<PageFault> for Fault {
-    fn from(f: PageFault) -> Fault {
-        let cause = if f.present {
-            SegvCause::Protection
+impl Access {
+    /// The access an x86 page-fault error code describes (the word the CPU
+    /// pushes with vector 14): bit 4 set is an instruction fetch, else
+    /// bit 1 set a write, else a read. The other bits (present, user,
+    /// reserved bit) do not change what was attempted.
+    pub const fn from_page_fault_error(code: u64) -> Access {
+        if code & (1 << 4) != 0 {
+            Access::Execute
+        } else if code & (1 << 1) != 0 {
+            Access::Write
         } else {
-            SegvCause::NotMapped
-        };
-        Fault::Segv {
-            addr: f.addr,
-            cause,
+            Access::Read
         }
     }
 }
 
-/// Errors of the area and fork operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VmError {
-    /// No frame was free; nothing changed.
-    OutOfMemory,
-    /// The new area overlaps an existing one.
-    Overlap,
-    /// An address or length is not page aligned.
-    Unaligned,
-    /// The range is empty or leaves the user half.
-    OutOfRange,
-    /// Part of the range is not mapped.
-    NotMapped,
-    /// The space is a borrowing hybrid child: promote it first.
-    Borrowing,
-    /// The space lends its tables to a hybrid child and is frozen.
-    Lent,
-    /// Promotion of a space that does not borrow from that parent.
-    NotBorrowing,
+/// Address spaces dropped while they still held their tables (neither
+/// destroyed nor released), since the program started: each leaked its
+/// frames. A kernel can check it stays 0 (see [`AddressSpace`]'s `Drop`).
+pub fn leaked_spaces() -> usize {
+    space::LEAKED_SPACES.load(core::sync::atomic::Ordering::Relaxed)
 }
-
-impl core::fmt::Display for VmError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Debug::fmt(self, f)
-    }
-}
-
-impl core::fmt::Display for Fault {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Debug::fmt(self, f)
-    }
-}
-
-impl core::error::Error for VmError {}
-impl core::error::Error for Fault {}

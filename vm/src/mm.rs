@@ -52,7 +52,17 @@ impl<P: PhysMem, A: FrameAlloc> core::fmt::Debug for Mm<P, A> {
 }
 
 impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
-    /// A context for frames below physical address `phys_limit`.
+    /// A context for frames below physical address `phys_limit`: one past
+    /// the highest frame the allocator can return (the end of usable RAM in
+    /// the boot memory map, not the end of the address space).
+    ///
+    /// Allocates `phys_limit / 1024` bytes at once: a 4-byte share count
+    /// per 4 KiB frame (4 MiB for 4 GiB of RAM), indexed by frame number
+    /// because a fork updates one count per mapped page. A frame the
+    /// allocator returns at or above the limit is given back and the
+    /// operation fails with [`VmError::FrameBeyondLimit`] (a fault with
+    /// [`Fault::FrameBeyondLimit`](crate::Fault::FrameBeyondLimit)),
+    /// before any table changes.
     pub fn new(phys: P, frames: A, phys_limit: u64, config: Config) -> Self {
         Mm {
             phys,
@@ -115,6 +125,12 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         self.cache.limit()
     }
 
+    /// The `phys_limit` the context was made with, rounded down to a whole
+    /// frame: frames at or above it are refused.
+    pub fn phys_limit(&self) -> u64 {
+        self.refs.limit()
+    }
+
     /// The physical memory access.
     pub fn phys(&self) -> &P {
         &self.phys
@@ -170,13 +186,23 @@ impl<P: PhysMem, A: FrameAlloc> Mm<P, A> {
         let from_cache = self.cache.pop_slice(n, |fs| pool.extend_from_slice(fs));
         while pool.len() < n {
             match self.frames.allocate_frame() {
-                Some(f) => pool.push(f),
-                None => {
+                Some(f) if self.refs.covers(f) => pool.push(f),
+                bad => {
+                    let err = match bad {
+                        Some(f) => {
+                            // SAFETY: just allocated and never used.
+                            unsafe { self.frames.deallocate_frame(f) };
+                            VmError::FrameBeyondLimit {
+                                frame: f.start_address().as_u64(),
+                            }
+                        }
+                        None => VmError::OutOfMemory,
+                    };
                     let (cached, fresh) = pool.frames().split_at(from_cache);
                     let rest = self.cache.push_slice(cached);
                     debug_assert!(rest.is_empty(), "the cache had room for its own frames");
                     self.deallocate_all(fresh);
-                    return Err(VmError::OutOfMemory);
+                    return Err(err);
                 }
             }
         }

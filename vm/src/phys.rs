@@ -90,7 +90,7 @@ impl<P: PhysMem> Frames<'_, P> {
         };
         let mut i = from;
         while i < end {
-            if i.is_multiple_of(GROUP) {
+            if i % GROUP == 0 {
                 while i + GROUP <= end && group(i) & present == 0 {
                     i += GROUP;
                 }
@@ -119,7 +119,7 @@ impl<P: PhysMem> Frames<'_, P> {
     /// source is rewritten only where the entry changes. The plain,
     /// entry-by-entry form, kept as the reference [`Frames::copy_present`]
     /// is tested against (every caller uses that).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "host"))]
     pub fn copy_table(
         &self,
         src: PhysFrame,
@@ -275,7 +275,7 @@ fn bytemuck_u64s(words: &mut [u64; ENTRIES]) -> &mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), len) }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "host"))]
 mod tests {
     use super::*;
     use crate::host::SimRam;

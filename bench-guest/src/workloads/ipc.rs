@@ -6,7 +6,7 @@ use crate::timer::time;
 
 /// Bytes per pipe message.
 const MSG: usize = 64;
-/// BusyBox, run as `sh` through its argv[0].
+/// BusyBox, run as `sh` through its `argv[0]`.
 pub const BUSYBOX: &str = "/bin/busybox";
 /// The pipeline workload's script and the output it must produce.
 const PIPELINE: &str = "printf 'b\\na\\nc\\na\\nb\\n' | sort | uniq";

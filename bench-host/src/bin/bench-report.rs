@@ -1,13 +1,6 @@
 //! `bench-report`: reads criterion's estimates of the `bench-host` run,
 //! writes `target/bench-host/results.json` (and `report.md` beside it) and
-//! prints the Markdown report.
-//!
-//! Usage: `bench-report [--criterion-dir DIR] [--out FILE] [--update-docs
-//! FILE]`. By default it looks where criterion writes: `$CRITERION_HOME`,
-//! else `$CARGO_TARGET_DIR/criterion`, else the workspace's
-//! `target/criterion`. `--update-docs docs/benchmarks.md` also replaces the
-//! recorded run there (between the `bench-report` and `bench-targets`
-//! markers) with this report, so the document is never edited by hand.
+//! prints the Markdown report. Usage: [`USAGE`].
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +9,25 @@ use std::process::ExitCode;
 use std::{env, fs};
 
 use bench_host::{machine, report, results};
+
+/// What `--help` prints.
+const USAGE: &str = "\
+Usage: bench-report [--criterion-dir DIR] [--out FILE] [--update-docs FILE]
+
+Reads criterion's estimates of the bench-host run (`cargo bench -p bench-host`)
+and writes the report: FILE (default target/bench-host/results.json: the
+machine, commit, date and every median, with a schema_version), report.md
+beside it, and the Markdown report on stdout.
+
+  --criterion-dir DIR  where criterion wrote its results (default
+                       $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion,
+                       else the workspace's target/criterion)
+  --out FILE           results.json's path
+  --update-docs FILE   also replace the recorded run in FILE (between its
+                       bench-report and bench-targets markers), e.g.
+                       docs/benchmarks.md, so it is never edited by hand
+  -h, --help           this text
+";
 
 fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
@@ -36,7 +48,11 @@ fn run() -> Result<(), String> {
             "--criterion-dir" => criterion_dir = value()?.into(),
             "--out" => out = value()?.into(),
             "--update-docs" => docs = Some(value()?.into()),
-            _ => return Err(format!("unknown argument {arg}; see the file's docs")),
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            _ => return Err(format!("unknown argument {arg}; see --help")),
         }
     }
     let records = results::collect(&criterion_dir)
@@ -52,7 +68,14 @@ fn run() -> Result<(), String> {
     if let Some(dir) = out.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    fs::write(&out, results::to_json(&records) + "\n")
+    let results = results::Results {
+        schema_version: results::SCHEMA_VERSION,
+        machine: machine::machine(),
+        commit: machine::commit(),
+        date: machine::today(),
+        records: records.clone(),
+    };
+    fs::write(&out, results::to_json(&results) + "\n")
         .map_err(|e| format!("{}: {e}", out.display()))?;
     let md = out.with_file_name("report.md");
     fs::write(&md, &text).map_err(|e| format!("{}: {e}", md.display()))?;

@@ -65,7 +65,7 @@ fn vm_and_linux_records() {
 
 #[test]
 fn foreign_and_broken_files() {
-    // `cargo bench -p vm` writes plain functions with no group/parameter.
+    // `cargo bench -p forkless-vm` writes plain functions with no group/parameter.
     let micro = r#"{"group_id":"translate","function_id":null,"value_str":null}"#;
     assert_eq!(parse_record(micro, &estimates_json(3.0)).unwrap(), None);
     assert!(parse_record("not json", &estimates_json(3.0)).is_err());
@@ -123,9 +123,27 @@ fn collect_walks_the_criterion_tree() {
             ("fork_exit_wait", "linux", 7e4)
         ]
     );
-    let json: Vec<Record> = serde_json::from_str(&to_json(&records)).unwrap();
-    assert_eq!(json, records);
-    let value: serde_json::Value = serde_json::from_str(&to_json(&records)).unwrap();
-    let keys: Vec<_> = value[0].as_object().unwrap().keys().cloned().collect();
+    let results = Results {
+        schema_version: SCHEMA_VERSION,
+        machine: "m".into(),
+        commit: "abc1234".into(),
+        date: "2026-01-01".into(),
+        records: records.clone(),
+    };
+    let json: Results = serde_json::from_str(&to_json(&results)).unwrap();
+    assert_eq!(json, results);
+    let value: serde_json::Value = serde_json::from_str(&to_json(&results)).unwrap();
+    let top: Vec<_> = value.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        top,
+        ["commit", "date", "machine", "records", "schema_version"]
+    );
+    assert_eq!(value["schema_version"], 1);
+    let keys: Vec<_> = value["records"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     assert_eq!(keys, ["median_ns", "name", "strategy", "touched_bytes"]);
 }

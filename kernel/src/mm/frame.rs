@@ -174,7 +174,7 @@ pub fn alloc_contiguous(count: u64) -> Option<u64> {
     FRAMES.lock().as_mut()?.alloc(count).map(frame_addr)
 }
 
-/// Frees a frame previously returned by [`alloc`].
+/// Frees a frame previously returned by [`alloc()`].
 pub fn free(phys: u64) {
     if let Some(bm) = FRAMES.lock().as_mut() {
         let f = phys / FRAME_SIZE;

@@ -39,7 +39,7 @@ pub fn init(limit: u64) {
     LIMIT.store(limit, Ordering::Relaxed);
 }
 
-/// Whether `ptr` came from [`alloc`].
+/// Whether `ptr` came from [`alloc()`].
 pub fn owns(ptr: *mut u8) -> bool {
     (REGION_BASE..REGION_BASE + REGION_SIZE).contains(&(ptr as u64))
 }
@@ -143,7 +143,7 @@ pub fn alloc(size: usize, align: usize) -> *mut u8 {
     va as *mut u8
 }
 
-/// Frees an allocation of `size` bytes at `ptr` from [`alloc`].
+/// Frees an allocation of `size` bytes at `ptr` from [`alloc()`].
 pub fn dealloc(ptr: *mut u8, size: usize) {
     let len = pages(size);
     depopulate(ptr as u64, len);

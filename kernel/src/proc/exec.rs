@@ -25,7 +25,7 @@ enum Found {
 
 /// Loads `path`, following `#!` interpreter lines as Linux's binfmt_script
 /// does: the interpreter gets its optional argument, then the script's
-/// path as given, then the original arguments after argv[0]; at most
+/// path as given, then the original arguments after `argv[0]`; at most
 /// [`script::MAX_DEPTH`] scripts in a chain (ELOOP beyond).
 fn load_through_scripts(
     cwd: memfs::Ino,

@@ -100,7 +100,7 @@ pub fn current_has_fatal_signal() -> bool {
 
 /// Starts the program at `path` with fds 0-2 on the console, in a session
 /// and process group of its own. The new process runs once the caller
-/// blocks (e.g. in [`wait`]).
+/// blocks (e.g. in [`wait()`]).
 pub fn spawn(
     cwd: memfs::Ino,
     path: &str,
@@ -194,13 +194,7 @@ pub fn handle_user_page_fault(addr: u64, error: u64) -> bool {
     let Some(proc) = current_process() else {
         return false;
     };
-    let access = if error & (1 << 4) != 0 {
-        Access::Execute
-    } else if error & (1 << 1) != 0 {
-        Access::Write
-    } else {
-        Access::Read
-    };
+    let access = Access::from_page_fault_error(error);
     let result = {
         let mem = proc.mem();
         let mut mem = mem.lock();

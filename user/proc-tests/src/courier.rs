@@ -16,7 +16,7 @@ const STOP: usize = 1;
 const SENT: usize = 2;
 
 /// The courier's loop (run it in a forked child; returns its exit code):
-/// sends `sig` to every pid published with [`publish`] until [`stop`].
+/// sends `sig` to every pid published with [`publish`] until [`finish`] stops it.
 pub fn run(shared: &Mapping, sig: i32) -> i32 {
     let (victim, stop, sent) = (
         shared.atomic_u64(VICTIM),

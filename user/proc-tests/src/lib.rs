@@ -141,7 +141,7 @@ pub fn usage(msg: &str) -> ! {
 }
 
 /// The path of a sibling program: the directory of `argv[0]` joined with
-/// `name`. The manifest runs every test by its absolute path (so argv[0] is
+/// `name`. The manifest runs every test by its absolute path (so `argv[0]` is
 /// `/bin/<test>` in the initramfs and `build/.../bin/<test>` on the host).
 pub fn sibling(name: &str) -> String {
     let argv0 = std::env::args().next().unwrap_or_default();
