@@ -30,6 +30,11 @@ kernel=${1:?usage: test-qemu.sh KERNEL INITRD [MANIFEST...]}
 initrd=${2:?missing INITRD}
 shift 2
 manifests=("$@")
+# The single boots checked by their logs (fault reports, init, the shell,
+# `just run`, `just gdb`) belong to the default run only: a run of named
+# manifests (`just fuzz`) is about those.
+single_boots=0
+((${#manifests[@]})) || single_boots=1
 ((${#manifests[@]})) || manifests=(
     /tests/manifest /ktests/manifest
     /tests/proc/manifest /tests/proc/manifest.ours /tests/proc/manifest.hybrid
@@ -99,6 +104,10 @@ for suite in "${manifests[@]}"; do
         echo "----- end of kernel log -----"
     fi
 done
+if ((!single_boots)); then
+    echo "$total_pass passed, $total_fail failed"
+    exit "$status"
+fi
 # One boot checked by its log: `tally OK NAME` counts NAME as passed when
 # OK is 1, otherwise prints the boot's log.
 tally() {
