@@ -32,6 +32,7 @@ test-host:
     cargo test
     scripts/test-vm-package.sh
     PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s scripts -p 'test_bench_guest*.py'
+    scripts/syscall-table.py --check
 
 # About 2.5 minutes; method in docs/benchmarks.md. The report goes to
 # target/bench-host/results.json and report.md, and a table is printed.
