@@ -14,6 +14,7 @@ pub mod hybrid;
 pub mod itimer;
 pub mod loadavg;
 pub mod loader;
+mod maps;
 mod oom;
 pub mod pgrp;
 pub mod prctl;

@@ -29,7 +29,7 @@ pub enum Node {
     Dir(Vec<(String, u8)>),
 }
 
-const PID_FILES: [&str; 4] = ["cmdline", "comm", "stat", "status"];
+const PID_FILES: [&str; 5] = ["cmdline", "comm", "maps", "stat", "status"];
 
 fn dir(names: impl IntoIterator<Item = (String, u8)>) -> Node {
     let mut v: Vec<(String, u8)> = [(".".into(), DT_DIR), ("..".into(), DT_DIR)].into();
@@ -72,6 +72,7 @@ pub fn read(path: &str) -> Result<Node, Errno> {
                 }
                 Some("comm") => format!("{}\n", super::prctl::process_comm(&p)),
                 Some("stat") => stat(&p),
+                Some("maps") => super::maps::maps(&p),
                 Some("status") => status(&p),
                 Some("cmdline") => {
                     let c = p.cmdline.lock().clone();
