@@ -3,7 +3,6 @@ use super::SysResult;
 use crate::proc::uaccess::{copy_to_user, write_struct};
 use crate::proc::{current_process, sched};
 use core::sync::atomic::Ordering;
-use linux_abi::utsname::Utsname;
 use linux_abi::Errno;
 
 pub fn getpid() -> SysResult {
@@ -50,12 +49,6 @@ pub fn arch_prctl(code: u64, addr: u64) -> SysResult {
         ARCH_SET_GS | ARCH_GET_GS => Err(Errno::EINVAL),
         _ => Err(Errno::EINVAL),
     }
-}
-
-pub fn uname(buf: u64) -> SysResult {
-    let u = Utsname::new("Linux", "kernel", "6.1.0-rust", "#1 SMP", "x86_64");
-    write_struct(buf, &u)?;
-    Ok(0)
 }
 
 /// `sysinfo(2)`: uptime, load averages, memory in pages of `mem_unit`

@@ -20,6 +20,7 @@ mod stat;
 mod statfs;
 mod time;
 mod timer;
+mod uts;
 mod window;
 
 use crate::arch::trapframe::TrapFrame;
@@ -152,7 +153,9 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::NANOSLEEP => time::nanosleep(a[0], a[1]),
         nr::GETPID => misc::getpid(),
         nr::EXIT => process::exit(a[0]),
-        nr::UNAME => misc::uname(a[0]),
+        nr::UNAME => uts::uname(a[0]),
+        nr::SETHOSTNAME => uts::sethostname(a[0], a[1]),
+        nr::SETDOMAINNAME => uts::setdomainname(a[0], a[1]),
         nr::SYSINFO => misc::sysinfo(a[0]),
         nr::FCNTL => fd::fcntl(a[0], a[1], a[2]),
         nr::GETCWD => stat::getcwd(a[0], a[1]),
