@@ -1,6 +1,6 @@
 /* /proc/self/maps in Linux's format: the stack variable's area is
  * "[stack]" and writable, main's code is executable and named by the
- * program's path, a read-only anonymous mapping is "r--p", a shared one
+ * program's path (argv[0]'s name), a read-only anonymous mapping is "r--p", a shared one
  * ends in 's'; every line parses as start-end perms offset dev inode. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -27,7 +27,10 @@ static const char *area_of(const void *addr, char *line, size_t n) {
     return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    (void)argc;
+    const char *slash = strrchr(argv[0], '/');
+    const char *prog = slash ? slash + 1 : argv[0];
     char *ro = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     char *sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fd = open("/proc/self/maps", O_RDONLY);
@@ -53,7 +56,7 @@ int main(void) {
     const char *l = area_of(&local, line, sizeof line);
     CHECK(l && strstr(l, "rw-p") && strstr(l, "[stack]"), "the stack: %s", l ? l : "(none)");
     l = area_of((void *)main, line, sizeof line);
-    CHECK(l && strstr(l, "r-xp") && strstr(l, "c-maps"), "main's code: %s", l ? l : "(none)");
+    CHECK(l && strstr(l, "r-xp") && strstr(l, prog), "main's code, named %s: %s", prog, l ? l : "(none)");
     l = area_of(ro, line, sizeof line);
     CHECK(l && strstr(l, " r--p "), "a read-only mapping: %s", l ? l : "(none)");
     l = area_of(sh, line, sizeof line);
