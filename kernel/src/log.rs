@@ -41,8 +41,13 @@ pub fn print(args: fmt::Arguments<'_>) {
     let _ = Serial.write_fmt(args);
 }
 
-/// Prints `args` prefixed with the level tag if `level` is enabled.
+/// Prints `args` prefixed with the level tag if `level` is enabled, and
+/// keeps it in the log buffer that `syslog(2)` (`dmesg`) reads (every
+/// level up to info, debug too when it prints).
 pub fn log(level: u8, args: fmt::Arguments<'_>) {
+    if level <= INFO || enabled(level) {
+        super::log_buffer::record(level, args);
+    }
     if enabled(level) {
         let tag = match level {
             0..=ERR => "error",

@@ -11,6 +11,7 @@ pub mod boot;
 pub mod cmdline;
 pub mod fs;
 pub mod log;
+pub mod log_buffer;
 pub mod mm;
 pub mod proc;
 pub mod random;

@@ -18,6 +18,7 @@ mod rlimit;
 mod signal;
 mod stat;
 mod statfs;
+mod syslog;
 mod time;
 mod timer;
 mod uts;
@@ -157,6 +158,7 @@ fn dispatch(n: u64, a: [u64; 6], frame: &mut TrapFrame) -> SysResult {
         nr::SETHOSTNAME => uts::sethostname(a[0], a[1]),
         nr::SETDOMAINNAME => uts::setdomainname(a[0], a[1]),
         nr::SYSINFO => misc::sysinfo(a[0]),
+        nr::SYSLOG => syslog::syslog(a[0], a[1], a[2]),
         nr::FCNTL => fd::fcntl(a[0], a[1], a[2]),
         nr::GETCWD => stat::getcwd(a[0], a[1]),
         nr::CHDIR => path::chdir(a[0]),
