@@ -12,20 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-static long meminfo(const char *field) {
-    char text[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    char *p = strstr(text, field);
-    return p ? strtol(p + strlen(field) + 1, 0, 10) : -1;
-}
+#include "meminfo.h"
 
 static long caches(void) { return meminfo("Slab") + meminfo("KernelPageTables"); }
 

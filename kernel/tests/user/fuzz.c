@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "meminfo.h"
 
 static uint64_t rng;
 
@@ -122,20 +123,6 @@ static void worker(struct shared *sh, long calls) {
         sh->done++;
     }
     _exit(0);
-}
-
-static long meminfo(const char *field) {
-    char text[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    char *p = strstr(text, field);
-    return p ? strtol(p + strlen(field) + 1, 0, 10) : -1;
 }
 
 static void sleep_ms(long ms) {

@@ -10,19 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-static long mem_free_kb(void) {
-    char text[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    char *p = strstr(text, "MemFree:");
-    return p ? strtol(p + 8, 0, 10) : -1;
-}
+#include "meminfo.h"
 
 static char *touch(size_t len) {
     char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -44,7 +32,7 @@ int main(void) {
     if (hog == 0) {
         /* The kernel keeps 16 MiB of frames from user memory: stop 1 MiB
          * above that, so the hog's own faults never find none. */
-        while (mem_free_kb() > 17 << 10)
+        while (meminfo("MemFree") > 17 << 10)
             if (!touch(256 << 10))
                 break;
         write(ready[1], "x", 1);
@@ -52,7 +40,7 @@ int main(void) {
             pause();
     }
     char c;
-    CHECK(read(ready[0], &c, 1) == 1, "the hog holds all but %ld kB", mem_free_kb());
+    CHECK(read(ready[0], &c, 1) == 1, "the hog holds all but %ld kB", meminfo("MemFree"));
     char *mine = touch(8 << 20);
     CHECK(mine != 0 && mine[(8 << 20) - 4096] == 1, "init's 8 MiB are written");
     int st = 0;

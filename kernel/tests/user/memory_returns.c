@@ -11,26 +11,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "meminfo.h"
 
 static char buf[1 << 20];
-
-/* One /proc/meminfo field in kB, or -1. */
-static long meminfo(const char *field) {
-    char text[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    size_t len = strlen(field);
-    for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
-        if (!strncmp(line, field, len) && line[len] == ':')
-            return strtol(line + len + 1, 0, 10);
-    return -1;
-}
 
 /* Writes `mib` MiB (or until ENOSPC when mib < 0); returns MiB written. */
 static long write_file(const char *path, long mib) {
