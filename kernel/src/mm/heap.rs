@@ -74,6 +74,8 @@ impl GrowingHeap {
 unsafe impl GlobalAlloc for GrowingHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.size() >= vmalloc::THRESHOLD {
+            // No fallback to the linked-list part: what is freed there
+            // never goes back to the frame allocator.
             return vmalloc::alloc(layout.size(), layout.align());
         }
         let mut heap = self.heap.lock();

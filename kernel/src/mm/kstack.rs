@@ -20,6 +20,12 @@ pub const STACK_SIZE: u64 = if cfg!(debug_assertions) {
 };
 /// Bytes per slot: the stack and an unmapped guard of the same size below.
 const SLOT_SIZE: u64 = 2 * STACK_SIZE;
+/// Free frames a new stack leaves (14 MiB): between user memory's reserve
+/// (`heap::USER_RESERVE`, 16 MiB) and vmalloc's (4 MiB), so that once
+/// processes have taken memory up to here, fork fails (ENOMEM) while the
+/// kernel heap can still grow, in 2 MiB steps, for the threads that exist
+/// (a signal to every one of them grows the run queue).
+const RESERVE: u64 = 3584;
 
 static NEXT_SLOT: AtomicU64 = AtomicU64::new(0);
 static FREE_SLOTS: Mutex<Vec<u64>> = Mutex::new(Vec::new());
@@ -40,6 +46,9 @@ pub struct KernelStack {
 impl KernelStack {
     /// Maps a fresh stack, or `None` when out of frames or slots.
     pub fn new() -> Option<KernelStack> {
+        if frame::free_count() < RESERVE + STACK_SIZE / frame::FRAME_SIZE {
+            return None;
+        }
         let slot = match FREE_SLOTS.lock().pop() {
             Some(s) => s,
             None => {

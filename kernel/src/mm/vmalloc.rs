@@ -22,9 +22,12 @@ const PAGE: u64 = frame::FRAME_SIZE;
 pub const THRESHOLD: usize = 64 << 10;
 const REGION_BASE: u64 = HEAP_BASE + HEAP_MAX;
 const REGION_SIZE: u64 = 256 << 30;
-/// Frames large allocations leave free, so that the small heap (kernel
-/// objects, which cannot fail gracefully) can still grow.
-const KERNEL_RESERVE: u64 = 2048;
+/// Frames large allocations leave free (4 MiB, two growth steps of the
+/// small heap), so that the small heap (kernel objects, which cannot fail
+/// gracefully) can still grow. The reserves are tiered: user pages stop
+/// at 16 MiB free, new kernel stacks (so fork) at 14 MiB, large kernel
+/// allocations here at 4 MiB, the small heap at none.
+const KERNEL_RESERVE: u64 = 1024;
 
 /// Free virtual ranges: start -> length in bytes (page multiples).
 static FREE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());

@@ -2,11 +2,13 @@
  * memory fail with ENOMEM or EAGAIN (or the child is killed when a page
  * it touches finds no frame, the kernel's out-of-memory rule), never the
  * parent and never the kernel; a bounded fork bomb of 2,000 live
- * processes is survived and reaped; afterwards every frame is back
+ * processes is survived and reaped, and so is an unbounded one (spawn
+ * until ENOMEM, then wake them all at once); afterwards every frame is back
  * (MemFree, less the growth of the kernel's own caches: Slab and
  * KernelPageTables). Kernel-only: it reads our /proc/meminfo exactly. */
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,14 +101,52 @@ static void fork_bomb(int n) {
     CHECK(reaped == live, "fork bomb: %d of %d reaped with their exit code", reaped, live);
 }
 
+/* Starts children until the kernel refuses (ENOMEM or EAGAIN), each
+ * blocked reading a pipe; then closes the pipe, which wakes them all at
+ * once, and reaps them. posix_spawn (a vfork) shares nothing with the
+ * children copy-on-write, so the parent needs no new memory when memory
+ * has run out. Returns how many ran. */
+static int unbounded_bomb(const char *self) {
+    int p[2];
+    pipe(p);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+    posix_spawn_file_actions_addclose(&fa, p[1]);
+    char *argv[] = {(char *)self, "--blocked-child", 0};
+    char *envp[] = {0};
+    int n = 0, err = 0;
+    for (;;) {
+        pid_t pid;
+        err = posix_spawn(&pid, self, &fa, 0, argv, envp);
+        if (err)
+            break;
+        n++;
+    }
+    CHECK(err == ENOMEM || err == EAGAIN, "unbounded spawn bomb: %d processes, then error %d", n, err);
+    close(p[0]);
+    close(p[1]); /* every child's read returns 0 at once */
+    int reaped = 0, st;
+    while (wait(&st) > 0)
+        reaped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    CHECK(reaped == n, "unbounded spawn bomb: %d of %d woken at once and reaped", reaped, n);
+    return n;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "--blocked-child")) {
+        char c;
+        return (int)read(0, &c, 1); /* 0 at end of file */
+    }
     int n = (int)arg_long(argc, argv, "--processes", 2000);
-    /* Warm-up: one small bomb and one exhaustion grow the caches once. */
-    fork_bomb(50);
+    /* Warm-up: an unbounded bomb and one exhaustion grow the caches (the
+     * small heap, kernel page tables) to their high-water mark once. */
+    unbounded_bomb(argv[0]);
     forks_near_exhaustion();
     long free0 = meminfo("MemFree"), cache0 = caches();
     forks_near_exhaustion();
     fork_bomb(n);
+    unbounded_bomb(argv[0]);
     long free1 = meminfo("MemFree"), cache1 = caches();
     CHECK(free0 - free1 == cache1 - cache0,
           "MemFree %ld -> %ld kB, Slab + KernelPageTables %ld -> %ld kB: every other frame back",
