@@ -64,6 +64,11 @@ pub fn execve(
     frame: &mut TrapFrame,
 ) -> Result<(), Errno> {
     let p = current_process().ok_or(Errno::EINVAL)?;
+    if p.hybrid.is_borrowing() {
+        // How long the child took to get here (its only thread started at
+        // fork), before the load's own work: the window budget's data.
+        super::window_time::exec_after(sched::current().cpu_time_ns());
+    }
     let cwd = *p.cwd.lock();
     let hwcap = crate::cpu_features().hwcap;
     let loaded = load_through_scripts(cwd, path, argv, envp, hwcap)?;

@@ -26,6 +26,7 @@ pub mod signal;
 pub mod thread;
 pub mod uaccess;
 pub mod wait;
+mod window_time;
 
 pub(crate) use process::NewProcess;
 pub use process::{JobEvent, MemRef, Process, SignalState, UserMem};

@@ -185,6 +185,7 @@ fn forkstat() -> String {
         let _ = write!(s, " {reason}={n}");
     }
     s.push('\n');
+    let _ = writeln!(s, "hybrid exec_after: {}", super::window_time::summary());
     let (ondemand_forks, back) = super::fork_adapt::counts();
     let _ = writeln!(
         s,
