@@ -182,6 +182,14 @@ impl VmaList {
     pub fn iter(&self) -> impl Iterator<Item = &Vma> {
         self.by_start.values()
     }
+    /// How many areas there are (a kernel's `vm.max_map_count` check).
+    pub fn len(&self) -> usize {
+        self.by_start.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_start.is_empty()
+    }
     pub(crate) fn insert(&mut self, vma: Vma) {
         debug_assert!(!self.overlaps(&vma.range()));
         self.by_start.insert(vma.start, vma);

@@ -6,7 +6,7 @@ use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU32, Ordering};
 use linux_abi::fcntl::{
     O_ACCMODE, O_APPEND, O_DIRECTORY, O_LARGEFILE, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
-    O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET,
+    O_WRONLY, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 };
 use linux_abi::Errno;
 use memfs::{FileType, Ino};
@@ -293,6 +293,18 @@ impl OpenFile {
             return Ok(0);
         }
         let mut cur = self.offset.lock();
+        if matches!(whence, SEEK_DATA | SEEK_HOLE) && kind == NodeKind::File {
+            // Files keep no holes (written zeros are stored), so the data
+            // runs from any offset inside the file to its end, where the
+            // one hole starts: tmpfs's answers for a file without holes.
+            let size = with_fs(|fs| fs.metadata(ino))?.size as i64;
+            if off < 0 || off >= size {
+                return Err(Errno::ENXIO);
+            }
+            let new = if whence == SEEK_DATA { off } else { size };
+            *cur = new as u64;
+            return Ok(new as u64);
+        }
         let base = match whence {
             SEEK_SET => 0,
             SEEK_CUR => *cur as i64,

@@ -90,6 +90,11 @@ pub fn free_frames() -> u64 {
     with_mm(|mm| frame::free_count() + mm.cached_frames() as u64)
 }
 
+/// Most areas one address space may have (Linux's default
+/// `vm.max_map_count`, shown in `/proc/sys/vm/max_map_count`): mmap fails
+/// with ENOMEM beyond it.
+pub const MAX_MAP_COUNT: usize = 65530;
+
 /// Executes a flush token for the space whose root is `root`: invlpg per
 /// page (or a CR3 reload) when that space is loaded, nothing otherwise
 /// (its stale entries were dropped when CR3 last changed).

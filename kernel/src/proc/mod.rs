@@ -20,6 +20,7 @@ pub mod pgrp;
 pub mod prctl;
 mod process;
 pub mod procfs;
+mod procfs_sys;
 pub mod rlimit;
 pub mod sched;
 pub mod signal;

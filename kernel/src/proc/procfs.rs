@@ -45,11 +45,14 @@ pub fn read(path: &str) -> Result<Node, Errno> {
         .trim_start_matches('/');
     let mut parts = rest.split('/').filter(|s| !s.is_empty());
     let Some(first) = parts.next() else {
-        let mut names: Vec<(String, u8)> = ["cmdline", "meminfo", "forkstat", "uptime", "loadavg"]
-            .iter()
-            .map(|n| (String::from(*n), DT_REG))
-            .collect();
+        let mut names: Vec<(String, u8)> = [
+            "cmdline", "meminfo", "forkstat", "uptime", "loadavg", "mounts",
+        ]
+        .iter()
+        .map(|n| (String::from(*n), DT_REG))
+        .collect();
         names.push(("self".into(), DT_DIR));
+        names.push(("sys".into(), DT_DIR));
         names.extend(super::all().iter().map(|p| (format!("{}", p.pid), DT_DIR)));
         return Ok(dir(names));
     };
@@ -58,6 +61,8 @@ pub fn read(path: &str) -> Result<Node, Errno> {
         "cmdline" => format!("{}\n", crate::cmdline().raw),
         "forkstat" => forkstat(),
         "uptime" => uptime(),
+        "mounts" => super::procfs_sys::mounts(),
+        "sys" => return super::procfs_sys::read(parts),
         "loadavg" => loadavg(),
         _ => {
             let pid = if first == "self" {

@@ -108,6 +108,9 @@ pub fn mmap(addr: u64, len: u64, prot: u64, flags: u64, fd: u64, off: u64) -> Sy
     };
     let vprot = Prot::from_linux(prot);
     with_mem(|m| {
+        if m.space.vmas().len() >= user::MAX_MAP_COUNT {
+            return Err(Errno::ENOMEM);
+        }
         let root = m.space.root();
         let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
         with_mm(|mm| {
