@@ -13,6 +13,7 @@
  * kernel's caches (Slab, KernelPageTables), which keep their high-water mark. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -163,15 +164,20 @@ reap:
     return 0;
 }
 
-static void remove_tree(const char *dir) {
-    const char *names[] = {"d/e", "a", "b", "d"};
-    char path[64];
-    for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+    (void)st, (void)ftw;
+    if (type == FTW_DP)
         rmdir(path);
-    }
-    rmdir(dir);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Everything the workers left under `dir` (they may nest directories,
+ * rename, link and truncate files to megabytes), depth first. */
+static void remove_tree(const char *dir) {
+    chmod(dir, 0755);
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int main(int argc, char **argv) {
