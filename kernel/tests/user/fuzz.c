@@ -131,6 +131,18 @@ static void sleep_ms(long ms) {
     nanosleep(&t, 0);
 }
 
+/* Waits until no process is left to die: the kernel stacks in use stay
+ * the same over three readings 50 ms apart (at most 2 s). */
+static void settle(void) {
+    long last = -1;
+    for (int same = 0, i = 0; same < 3 && i < 40; i++) {
+        long now = meminfo("KernelStack");
+        same = now == last ? same + 1 : 0;
+        last = now;
+        sleep_ms(50);
+    }
+}
+
 /* Runs one worker under the watchdog; returns 0, or -1 on a hang. */
 static int run_worker(struct shared *sh, long calls, unsigned long seed, long index) {
     sh->nr = -1;
@@ -196,6 +208,7 @@ int main(int argc, char **argv) {
     rng = seed ^ 0x9e3779b97f4a7c15ULL;
     run_worker(sh, per, seed, -1);
     remove_tree("/tmp/fuzz");
+    settle(); /* the warm-up's orphans, killed, are reaped first */
     long free0 = meminfo("MemFree"), slab0 = meminfo("Slab") + meminfo("KernelPageTables");
     long stack0 = meminfo("KernelStack"), vm0 = meminfo("VmallocUsed");
 
@@ -206,7 +219,7 @@ int main(int argc, char **argv) {
     }
     remove_tree("/tmp/fuzz");
     CHECK(hangs == 0, "%ld workers of %ld calls each (seed %lu): no hang", workers, per, seed);
-    sleep_ms(100); /* orphans the kernel reaps */
+    settle(); /* orphans the kernel reaps */
     long free1 = meminfo("MemFree"), slab1 = meminfo("Slab") + meminfo("KernelPageTables");
     long stack1 = meminfo("KernelStack"), vm1 = meminfo("VmallocUsed");
     printf("  note KernelStack %ld -> %ld kB, VmallocUsed %ld -> %ld kB\n", stack0, stack1, vm0, vm1);
