@@ -27,7 +27,7 @@ PARTIAL = {
     "mlock": "no locking effect (nothing swaps); no VmLck",
     "mlockall": "no locking effect",
     "msync": "nothing to write back (no shared file mappings)",
-    "fcntl": "no record, OFD or lease locks; no F_GETPIPE_SZ/F_SETPIPE_SZ",
+    "fcntl": "record and OFD locks are accepted but not kept (F_GETLK reports nothing); no leases",
     "setgroups": "no supplementary groups kept",
     "getgroups": "always none",
     "personality": "stored, changes nothing",

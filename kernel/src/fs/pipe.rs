@@ -7,6 +7,9 @@ use spin::Mutex;
 
 /// Bytes a pipe holds before writers block (Linux's default).
 pub const PIPE_CAPACITY: usize = 65536;
+/// The most an unprivileged `F_SETPIPE_SZ` may ask for (Linux's
+/// `/proc/sys/fs/pipe-max-size` default).
+pub const PIPE_MAX_SIZE: usize = 1 << 20;
 
 /// A pipe shared by its read and write ends.
 #[derive(Debug, Default)]
@@ -16,6 +19,8 @@ pub struct Pipe {
     pub readers: AtomicUsize,
     /// Open write ends.
     pub writers: AtomicUsize,
+    /// Bytes it holds before writers block (`F_SETPIPE_SZ`).
+    capacity: AtomicUsize,
     waiters: WaitQueue,
 }
 
@@ -26,8 +31,36 @@ impl Pipe {
             buf: Mutex::new(VecDeque::new()),
             readers: AtomicUsize::new(1),
             writers: AtomicUsize::new(1),
+            capacity: AtomicUsize::new(PIPE_CAPACITY),
             waiters: WaitQueue::new(),
         }
+    }
+
+    /// Bytes it holds before writers block (`F_GETPIPE_SZ`).
+    pub fn capacity(&self) -> usize {
+        self.capacity.load(Ordering::Relaxed)
+    }
+
+    /// `F_SETPIPE_SZ`: the size rounded up to a power of two of at least a
+    /// page, as Linux does; EINVAL beyond 2 GiB, EPERM beyond
+    /// [`PIPE_MAX_SIZE`] unless `privileged`, EBUSY when more bytes wait
+    /// than the new size holds. Returns the size set.
+    pub fn set_capacity(&self, size: u64, privileged: bool) -> Result<usize, Errno> {
+        if size > 1 << 31 {
+            return Err(Errno::EINVAL);
+        }
+        let size = (size as usize).max(4096).next_power_of_two();
+        if size > PIPE_MAX_SIZE && !privileged {
+            return Err(Errno::EPERM);
+        }
+        let b = self.buf.lock();
+        if b.len() > size {
+            return Err(Errno::EBUSY);
+        }
+        self.capacity.store(size, Ordering::Relaxed);
+        drop(b);
+        self.waiters.wake_all(); // a bigger pipe has room for blocked writers
+        Ok(size)
     }
 
     /// Reads available bytes; blocks while empty and writers remain.
@@ -74,7 +107,10 @@ impl Pipe {
             }
             let n = {
                 let mut b = self.buf.lock();
-                let n = (PIPE_CAPACITY - b.len()).min(data.len() - done);
+                let n = self
+                    .capacity()
+                    .saturating_sub(b.len())
+                    .min(data.len() - done);
                 b.extend(&data[done..done + n]);
                 n
             };
@@ -114,7 +150,7 @@ impl Pipe {
 
     /// Whether a write would not block.
     pub fn has_room(&self) -> bool {
-        self.len() < PIPE_CAPACITY
+        self.len() < self.capacity()
     }
 
     /// Drops one end and wakes the other side.

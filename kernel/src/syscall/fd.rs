@@ -104,6 +104,16 @@ pub fn fcntl(fd: u64, cmd: u64, arg: u64) -> SysResult {
             );
             Ok(0)
         }
+        F_GETPIPE_SZ | F_SETPIPE_SZ => {
+            let (Target::PipeRead(pipe) | Target::PipeWrite(pipe)) = &f.target else {
+                return Err(Errno::EBADF);
+            };
+            if cmd as u32 == F_GETPIPE_SZ {
+                return Ok(pipe.capacity() as u64);
+            }
+            let privileged = p.cred.lock().privileged();
+            Ok(pipe.set_capacity(arg as u32 as u64, privileged)? as u64)
+        }
         F_GETLK | F_SETLK | F_SETLKW => Ok(0),
         _ => Err(Errno::EINVAL),
     }
