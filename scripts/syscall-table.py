@@ -27,7 +27,7 @@ PARTIAL = {
     "mlock": "no locking effect (nothing swaps); no VmLck",
     "mlockall": "no locking effect",
     "msync": "nothing to write back (no shared file mappings)",
-    "fcntl": "record and OFD locks are accepted but not kept (F_GETLK reports nothing); no leases",
+    "fcntl": "record locks checked but not kept between processes (no conflicts); no OFD locks or leases",
     "setgroups": "no supplementary groups kept",
     "getgroups": "always none",
     "personality": "stored, changes nothing",

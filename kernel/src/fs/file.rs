@@ -148,12 +148,12 @@ impl OpenFile {
         self.flags.load(Ordering::Relaxed) & O_NONBLOCK != 0
     }
 
-    fn readable(&self) -> bool {
+    pub fn readable(&self) -> bool {
         let f = self.flags.load(Ordering::Relaxed);
         f & O_ACCMODE != O_WRONLY && f & O_PATH == 0
     }
 
-    fn writable(&self) -> bool {
+    pub fn writable(&self) -> bool {
         let f = self.flags.load(Ordering::Relaxed);
         f & O_ACCMODE != O_RDONLY && f & O_PATH == 0
     }

@@ -114,7 +114,7 @@ pub fn fcntl(fd: u64, cmd: u64, arg: u64) -> SysResult {
             let privileged = p.cred.lock().privileged();
             Ok(pipe.set_capacity(arg as u32 as u64, privileged)? as u64)
         }
-        F_GETLK | F_SETLK | F_SETLKW => Ok(0),
+        F_GETLK | F_SETLK | F_SETLKW => super::record_lock::record_lock(&f, cmd as u32, arg),
         _ => Err(Errno::EINVAL),
     }
 }

@@ -14,6 +14,7 @@ mod path;
 mod poll;
 mod prctl;
 mod process;
+mod record_lock;
 mod rlimit;
 mod signal;
 mod stat;
