@@ -138,7 +138,6 @@ unsafe impl GlobalAlloc for GrowingHeap {
 pub fn init() {
     let half = frame::free_count() / 2 * frame::FRAME_SIZE;
     HEAP.limit.store(half.max(INITIAL), Ordering::Relaxed);
-    vmalloc::init(half);
     let mapped = HEAP.map_more(INITIAL);
     if mapped < INITIAL {
         crate::kpanic_early("no memory for the kernel heap");
@@ -146,6 +145,7 @@ pub fn init() {
     // SAFETY: [HEAP_BASE, HEAP_BASE + mapped) is freshly mapped, reserved
     // for the heap, and `init` runs once at boot before any allocation.
     unsafe { HEAP.heap.lock().init(HEAP_BASE as *mut u8, mapped as usize) };
+    vmalloc::init(half);
 }
 
 /// Frames kernel memory that belongs to no process holds now: the heap's

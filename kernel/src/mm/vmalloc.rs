@@ -31,15 +31,16 @@ const KERNEL_RESERVE: u64 = 1024;
 
 /// Free virtual ranges: start -> length in bytes (page multiples).
 static FREE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
-static INITIALISED: AtomicU64 = AtomicU64::new(0);
 /// Bytes mapped for live allocations (MemInfo's VmallocUsed).
 static USED: AtomicU64 = AtomicU64::new(0);
 /// Most bytes that may be mapped here at once (half of RAM, tmpfs's default).
 static LIMIT: AtomicU64 = AtomicU64::new(0);
 
-/// Sets the cap (bytes). Called once at boot, after the frame allocator.
+/// Sets the cap (bytes) and frees the whole region. Called once at boot,
+/// once the linked-list heap works (the free map's nodes live there).
 pub fn init(limit: u64) {
     LIMIT.store(limit, Ordering::Relaxed);
+    FREE.lock().insert(REGION_BASE, REGION_SIZE);
 }
 
 /// Whether `ptr` came from [`alloc()`].
@@ -100,9 +101,6 @@ fn depopulate(va: u64, len: u64) {
 
 /// Takes `len` bytes of virtual space aligned to `align` (first fit).
 fn take_range(free: &mut BTreeMap<u64, u64>, len: u64, align: u64) -> Option<u64> {
-    if INITIALISED.swap(1, Ordering::Relaxed) == 0 {
-        free.insert(REGION_BASE, REGION_SIZE);
-    }
     let (start, size, va) = free.iter().find_map(|(&s, &l)| {
         let va = s.next_multiple_of(align);
         (va.checked_add(len)? <= s + l).then_some((s, l, va))
@@ -146,12 +144,17 @@ pub fn alloc(size: usize, align: usize) -> *mut u8 {
     va as *mut u8
 }
 
+/// Unmaps the populated `[va, va + len)`, frees its frames and gives the
+/// range back.
+fn release(va: u64, len: u64) {
+    depopulate(va, len);
+    USED.fetch_sub(len, Ordering::Relaxed);
+    give_range(&mut FREE.lock(), va, len);
+}
+
 /// Frees an allocation of `size` bytes at `ptr` from [`alloc()`].
 pub fn dealloc(ptr: *mut u8, size: usize) {
-    let len = pages(size);
-    depopulate(ptr as u64, len);
-    USED.fetch_sub(len, Ordering::Relaxed);
-    give_range(&mut FREE.lock(), ptr as u64, len);
+    release(ptr as u64, pages(size));
 }
 
 /// Grows or shrinks the allocation at `ptr` in place from `old` to `new`
@@ -161,9 +164,7 @@ pub fn resize_in_place(ptr: *mut u8, old: usize, new: usize) -> bool {
     let (va, old_len, new_len) = (ptr as u64, pages(old), pages(new));
     if new_len <= old_len {
         if new_len < old_len {
-            depopulate(va + new_len, old_len - new_len);
-            USED.fetch_sub(old_len - new_len, Ordering::Relaxed);
-            give_range(&mut FREE.lock(), va + new_len, old_len - new_len);
+            release(va + new_len, old_len - new_len);
         }
         return true;
     }

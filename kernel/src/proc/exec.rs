@@ -100,7 +100,7 @@ pub fn execve(
         unsafe { crate::arch::paging::switch_root(root) };
     }
     release_mem(old, p.pid);
-    super::fork_adapt::exec(&p, p.hybrid.is_borrowing());
+    super::fork_adapt::exec(&p);
     super::hybrid::released(&p, super::hybrid::End::Exec);
     p.vfork_done.store(true, Ordering::Relaxed);
     p.vfork_wait.wake_all();

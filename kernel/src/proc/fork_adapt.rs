@@ -56,13 +56,13 @@ pub fn promoted(child: &Process, lives_on: bool) {
     }
 }
 
-/// `p` is about to exec: `was_borrowing` when it still borrowed its
-/// parent's tables. Clears its own history and, for a child of the hybrid
-/// path, its parent's streak.
-pub fn exec(p: &Process, was_borrowing: bool) {
+/// `p` execs (before its window, if any, is released). Clears its own
+/// history and, for a child of the hybrid path (still borrowing, or forked
+/// on demand by this rule), its parent's streak.
+pub fn exec(p: &Process) {
     p.fork_history.streak.store(0, Ordering::Relaxed);
     let adapted = p.fork_history.adapted.swap(false, Ordering::Relaxed);
-    if !(was_borrowing || adapted) {
+    if !(p.hybrid.is_borrowing() || adapted) {
         return;
     }
     if let Some(parent) = find(p.ppid.load(Ordering::Relaxed)) {

@@ -31,7 +31,8 @@ pub enum Node {
 
 const PID_FILES: [&str; 5] = ["cmdline", "comm", "maps", "stat", "status"];
 
-fn dir(names: impl IntoIterator<Item = (String, u8)>) -> Node {
+/// A directory node: `.`, `..`, then `names`.
+pub(super) fn dir(names: impl IntoIterator<Item = (String, u8)>) -> Node {
     let mut v: Vec<(String, u8)> = [(".".into(), DT_DIR), ("..".into(), DT_DIR)].into();
     v.extend(names);
     Node::Dir(v)
@@ -147,7 +148,7 @@ fn loadavg() -> String {
     let last = procs.iter().map(|p| p.pid).max().unwrap_or(0);
     format!(
         "{a} {b} {c} {}/{threads} {last}\n",
-        super::sched::runnable().max(1)
+        super::sched::runnable()
     )
 }
 

@@ -4,7 +4,7 @@
 //! 64-bit limit (pids here never wrap below it), `max_map_count` Linux's
 //! default, which mmap enforces, `core_pattern` Linux's default (no core
 //! file is written; the wait status still says when one would have been).
-use super::procfs::Node;
+use super::procfs::{dir, Node};
 use alloc::string::String;
 use alloc::vec::Vec;
 use linux_abi::dirent::{DT_DIR, DT_REG};
@@ -27,31 +27,21 @@ const FILES: &[(&str, &str, &str)] = &[
 
 /// The node at `parts` below `/proc/sys`.
 pub fn read<'a>(mut parts: impl Iterator<Item = &'a str>) -> Result<Node, Errno> {
-    let dir = parts.next();
+    let subdir = parts.next();
     let file = parts.next();
     if parts.next().is_some() {
         return Err(Errno::ENOTDIR);
     }
-    let listing = |names: Vec<(String, u8)>| {
-        let mut v: Vec<(String, u8)> = [(".".into(), DT_DIR), ("..".into(), DT_DIR)].into();
-        v.extend(names);
-        Node::Dir(v)
-    };
-    match (dir, file) {
+    match (subdir, file) {
         (None, _) => {
             let mut dirs: Vec<&str> = FILES.iter().map(|f| f.0).collect();
             dirs.dedup();
-            Ok(listing(
-                dirs.into_iter().map(|d| (d.into(), DT_DIR)).collect(),
-            ))
+            Ok(dir(dirs.into_iter().map(|d| (d.into(), DT_DIR))))
         }
-        (Some(d), None) if FILES.iter().any(|f| f.0 == d) => Ok(listing(
-            FILES
-                .iter()
-                .filter(|f| f.0 == d)
-                .map(|f| (f.1.into(), DT_REG))
-                .collect(),
-        )),
+        (Some(d), None) if FILES.iter().any(|f| f.0 == d) => Ok(dir(FILES
+            .iter()
+            .filter(|f| f.0 == d)
+            .map(|f| (f.1.into(), DT_REG)))),
         (Some(d), Some(name)) => FILES
             .iter()
             .find(|f| f.0 == d && f.1 == name)

@@ -42,9 +42,13 @@ extern "C" fn idle_loop(_: u64) -> ! {
     }
 }
 
-/// Threads that are runnable now, the running one included.
+/// Threads that are runnable now: the queue, and the running thread
+/// unless it is idle or on its way to sleep.
 pub fn runnable() -> u64 {
-    RUN_QUEUE.lock().len() as u64 + 1
+    let running = current();
+    let busy =
+        running.state() == State::Runnable && IDLE.get().is_some_and(|i| !Arc::ptr_eq(i, &running));
+    RUN_QUEUE.lock().len() as u64 + u64::from(busy)
 }
 
 /// CPU time the idle thread has had (ns): the time no thread could run.
@@ -198,11 +202,7 @@ pub fn timer_tick(from_user: bool) {
     for t in woke {
         wake(&t);
     }
-    let running = current();
-    let busy =
-        running.state() == State::Runnable && IDLE.get().is_some_and(|i| !Arc::ptr_eq(i, &running));
-    drop(running);
-    super::loadavg::tick(now, RUN_QUEUE.lock().len() as u64 + u64::from(busy));
+    super::loadavg::tick(now, runnable());
     super::itimer::tick(now);
     super::signal::poll_console_interrupts();
     if from_user {

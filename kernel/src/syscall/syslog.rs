@@ -24,7 +24,7 @@ const SIZE_UNREAD: u64 = 9;
 const SIZE_BUFFER: u64 = 10;
 
 pub fn syslog(action: u64, buf: u64, len: u64) -> SysResult {
-    let action = action as u32 as i32 as i64 as u64; // a C int
+    let action = u64::from(action as u32); // a C int: a negative one is unknown
     let len = len as u32 as i32; // a C int
     let root = current_process().is_some_and(|p| p.cred.lock().privileged());
     match action {
