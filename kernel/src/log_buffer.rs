@@ -74,9 +74,9 @@ pub fn unread() -> usize {
 }
 
 /// Copies records into `out` (oldest first) and returns the byte count:
-/// for [`Reader::All`] the newest that fit, for [`Reader::Unread`] the
-/// oldest unread ones, which are then read. A partial record at the start
-/// is dropped.
+/// for [`Reader::All`] the newest that fit (a partial record at the start
+/// dropped), for [`Reader::Unread`] the oldest unread whole records, which
+/// are then read.
 pub fn read_into(out: &mut [u8], reader: Reader) -> usize {
     let mut ring = RING.lock();
     let oldest = ring.oldest();
@@ -90,6 +90,17 @@ pub fn read_into(out: &mut [u8], reader: Reader) -> usize {
             let from = ring.read.max(oldest);
             (from, (ring.written - from).min(out.len() as u64))
         }
+    };
+    // Whole records only for the reader that moves on: end the read after
+    // its last complete record, so its cursor stays on a record boundary
+    // (a record longer than the whole buffer still comes out, cut).
+    let take = if reader == Reader::Unread && start + take < ring.written {
+        (0..take)
+            .rev()
+            .find(|&i| ring.bytes[((start + i) % SIZE as u64) as usize] == b'\n')
+            .map_or(take, |nl| nl + 1)
+    } else {
+        take
     };
     for (i, slot) in out.iter_mut().take(take as usize).enumerate() {
         *slot = ring.bytes[((start + i as u64) % SIZE as u64) as usize];
