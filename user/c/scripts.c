@@ -54,6 +54,14 @@ static const char *run(const char *path, const char *a1) {
     return out;
 }
 
+/* Writes script `name` and runs it with one argument, "a". */
+static const char *put_and_run(const char *name, const char *text, int mode) {
+    char path[128];
+    put(name, text, mode);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return run(path, "a");
+}
+
 int main(int argc, char **argv) {
     const char *echo = getenv("SCRIPT_ECHO");
     if (echo && !strcmp(echo, "1")) {
@@ -85,33 +93,20 @@ int main(int argc, char **argv) {
     got = run("./plain", "q");
     CHECK(!strcmp(got, want), "the path as given: %s", got);
 
-    put("empty", "#!\n", 0755);
-    snprintf(path, sizeof path, "%s/empty", dir);
-    got = run(path, "a");
+    got = put_and_run("empty", "#!\n", 0755);
     CHECK(!strcmp(got, "errno 8"), "no interpreter: %s (ENOEXEC is 8)", got);
-
-    put("blank", "#!   \t\n", 0755);
-    snprintf(path, sizeof path, "%s/blank", dir);
-    got = run(path, "a");
+    got = put_and_run("blank", "#!   \t\n", 0755);
     CHECK(!strcmp(got, "errno 8"), "blank interpreter line: %s", got);
-
-    put("missing", "#!/nonexistent/interp\n", 0755);
-    snprintf(path, sizeof path, "%s/missing", dir);
-    got = run(path, "a");
+    got = put_and_run("missing", "#!/nonexistent/interp\n", 0755);
     CHECK(!strcmp(got, "errno 2"), "missing interpreter: %s (ENOENT is 2)", got);
-
-    put("noexec", "#!/bin/c-scripts\n", 0644);
-    snprintf(path, sizeof path, "%s/noexec", dir);
-    got = run(path, "a");
+    got = put_and_run("noexec", "#!/bin/c-scripts\n", 0644);
     CHECK(!strcmp(got, "errno 13"), "not executable: %s (EACCES is 13)", got);
 
     /* A path that does not end within the first 256 bytes. */
     memset(line, 'p', sizeof line);
     memcpy(line, "#!/", 3);
     line[sizeof line - 1] = 0;
-    put("long", line, 0755);
-    snprintf(path, sizeof path, "%s/long", dir);
-    got = run(path, "a");
+    got = put_and_run("long", line, 0755);
     CHECK(!strcmp(got, "errno 8"), "truncated interpreter path: %s", got);
 
     /* Chains: s1 -> s2 -> ... -> sN -> this program. */
