@@ -67,6 +67,16 @@ impl Mapping {
         unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
 
+    /// Unmaps now and says whether munmap succeeded (dropping unmaps too,
+    /// but cannot report it).
+    pub fn unmap(self) -> bool {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: the range is exactly the mapping this value owns; `this`
+        // is never dropped, so it is unmapped once, and no borrow of it
+        // outlives the call (`self` was taken by value).
+        unsafe { libc::munmap(this.ptr.cast(), this.len) == 0 }
+    }
+
     /// The `i`th 8-byte word as an atomic, for memory another process
     /// (MAP_SHARED) or thread writes concurrently.
     pub fn atomic_u64(&self, i: usize) -> &std::sync::atomic::AtomicU64 {

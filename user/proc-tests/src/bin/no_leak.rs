@@ -17,7 +17,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use proc_tests::sys::{self, Status};
-use proc_tests::{sibling, Args, Checker};
+use proc_tests::{sibling, Args, Checker, Mapping};
 use std::ffi::CString;
 
 /// The ledger's lines, in /proc/meminfo's order.
@@ -108,28 +108,13 @@ fn pipe_mmap() -> bool {
     };
     sys::close(r);
     sys::close(w);
-    let len = 64 << 10;
-    // SAFETY: a fresh anonymous private mapping; no existing memory is
-    // touched.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
+    let Ok(mut m) = Mapping::anon(64 << 10) else {
         return false;
+    };
+    for page in m.as_mut_slice().chunks_mut(4096) {
+        page[0] = 1;
     }
-    for off in (0..len).step_by(4096) {
-        // SAFETY: `off` is inside the mapping just made, which is writable.
-        unsafe { p.cast::<u8>().add(off).write_volatile(1) };
-    }
-    // SAFETY: unmaps exactly the mapping made above.
-    unsafe { libc::munmap(p, len) == 0 }
+    m.unmap()
 }
 
 fn main() {
